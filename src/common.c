@@ -1,0 +1,347 @@
+/* common.c - errors, options, identity and exec shared by hako-run and hako-enter */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <grp.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common.h"
+#include "userns.h"
+
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+/* A process that a parent waits on (the sandbox before exec) also tells it
+ * that setup failed, so the parent knows the command never started. This
+ * is the one piece of state the error path has; die_notify() sets it. */
+static int notify_fd = -1;
+
+void die_notify(int fd)
+{
+	notify_fd = fd;
+}
+
+/* One line, written with a single write(2): no stdio buffering to flush in
+ * a forked child, no interleaving. Control characters in names become '?'
+ * so a message cannot drive the terminal. */
+static void __attribute__((format(printf, 2, 0)))
+report(int err, const char *fmt, va_list ap)
+{
+	char buf[1024];
+	size_t n, cap = sizeof buf - 1;
+	int r;
+
+	r = snprintf(buf, cap, "%s: ", progname);
+	n = (size_t)r;
+	r = vsnprintf(buf + n, cap - n, fmt, ap);
+	n = r < 0 ? n : n + (size_t)r >= cap ? cap - 1 : n + (size_t)r;
+	if (err) {
+		r = snprintf(buf + n, cap - n, ": %s", strerror(err));
+		n = r < 0 ? n : n + (size_t)r >= cap ? cap - 1 : n + (size_t)r;
+	}
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)buf[i] < 0x20 || buf[i] == 0x7f)
+			buf[i] = '?';
+	buf[n++] = '\n';
+	if (write(STDERR_FILENO, buf, n) < 0) {
+		/* nowhere left to say it */
+	}
+}
+
+static void __attribute__((noreturn)) fatal(int status)
+{
+	if (notify_fd >= 0 && write(notify_fd, "!", 1) < 0) {
+		/* the parent is gone; it no longer needs to know */
+	}
+	_exit(status);
+}
+
+void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	report(0, fmt, ap);
+	va_end(ap);
+	fatal(EXIT_HAKO);
+}
+
+void die_errno(const char *fmt, ...)
+{
+	int err = errno;
+	va_list ap;
+
+	va_start(ap, fmt);
+	report(err, fmt, ap);
+	va_end(ap);
+	fatal(EXIT_HAKO);
+}
+
+void warn_errno(const char *fmt, ...)
+{
+	int err = errno;
+	va_list ap;
+
+	va_start(ap, fmt);
+	report(err, fmt, ap);
+	va_end(ap);
+}
+
+/* A uid or gid: all digits and below 4294967295, since (uid_t)-1 means
+ * "unchanged" to the kernel and 4294967296 would wrap to root.
+ * Returns 1 for a valid number, 0 for something that is not a number (a
+ * name, to be looked up), -1 for a number out of range or an empty value. */
+static int parse_id(const char *s, unsigned int *out)
+{
+	unsigned long long v = 0;
+	const char *p;
+
+	if (*s == '\0')
+		return -1;
+	for (p = s; *p; p++)
+		if (*p < '0' || *p > '9')
+			return 0;
+	for (p = s; *p; p++) {
+		v = v * 10 + (unsigned)(*p - '0');
+		if (v >= 4294967295ULL)
+			return -1;
+	}
+	*out = (unsigned int)v;
+	return 1;
+}
+
+static void set_user(struct opts *o, const char *arg)
+{
+	struct passwd *pw = NULL;
+	unsigned int id;
+	int r = parse_id(arg, &id);
+
+	if (r < 0)
+		die("invalid user: %s", arg);
+	errno = 0;
+	pw = r ? getpwuid((uid_t)id) : getpwnam(arg);
+	if (!pw && !r)
+		die("invalid user: %s", arg);
+	o->id.set_uid = true;
+	o->id.uid = r ? (uid_t)id : pw->pw_uid;
+	o->has_user = true;
+	o->user_has_gid = pw != NULL;
+	if (pw)
+		o->user_gid = pw->pw_gid;
+}
+
+static void set_group(struct opts *o, const char *arg)
+{
+	struct group *gr;
+	unsigned int id;
+	int r = parse_id(arg, &id);
+
+	if (r < 0)
+		die("invalid group: %s", arg);
+	if (!r) {
+		gr = getgrnam(arg);
+		if (!gr)
+			die("invalid group: %s", arg);
+		id = gr->gr_gid;
+	}
+	o->id.set_gid = true;
+	o->id.gid = (gid_t)id;
+}
+
+static void add_keep_fd(struct opts *o, const char *arg)
+{
+	long fd = 0;
+	const char *p;
+
+	for (p = arg; *p >= '0' && *p <= '9' && fd <= INT_MAX; p++)
+		fd = fd * 10 + (*p - '0');
+	if (*arg == '\0' || *p != '\0' || fd > INT_MAX || fd < 3)
+		die("invalid descriptor to keep: %s", arg);
+	if (fcntl((int)fd, F_GETFD) < 0)
+		die_errno("invalid descriptor to keep: %s", arg);
+	o->keep[o->nkeep++] = (int)fd;
+}
+
+void opts_init(struct opts *o, int argc)
+{
+	memset(o, 0, sizeof *o);
+	/* No option can occur more often than there are arguments. */
+	o->env = calloc((size_t)argc + 1, sizeof *o->env);
+	o->keep = calloc((size_t)argc + 1, sizeof *o->keep);
+	if (!o->env || !o->keep)
+		die_errno("cannot allocate option tables");
+	o->dir = "/";
+	opterr = 0;
+}
+
+static void print_and_exit(const char *text)
+{
+	size_t len = strlen(text);
+
+	if (write(STDOUT_FILENO, text, len) != (ssize_t)len)
+		die_errno("cannot write to standard output");
+	exit(0);
+}
+
+bool opts_common(struct opts *o, int c, const char *arg, const char *usage)
+{
+	char version[64];
+
+	switch (c) {
+	case 'h':
+		print_and_exit(usage);
+		break;
+	case 'V':
+		snprintf(version, sizeof version, "%s %s\n", progname, HAKO_VERSION);
+		print_and_exit(version);
+		break;
+	case 'e':
+		if (arg[0] == '=' || !strchr(arg, '='))
+			die("invalid environment variable (want NAME=VALUE): %s", arg);
+		o->env[o->nenv++] = (char *)(uintptr_t)arg;
+		break;
+	case 'u':
+		set_user(o, arg);
+		break;
+	case 'g':
+		set_group(o, arg);
+		break;
+	case 'c':
+		o->dir = arg;
+		break;
+	case 'k':
+		add_keep_fd(o, arg);
+		break;
+	default:
+		return false;
+	}
+	return true;
+}
+
+/* getopt reported an unknown option or a missing argument. */
+void bad_option(int c, char *const argv[])
+{
+	const char *word = argv[optind - 1];
+	const char *what = c == ':' ? "option requires an argument"
+				    : "invalid option";
+
+	if (strncmp(word, "--", 2) == 0)
+		die("%s: %s (see --help)", what, word);
+	die("%s: -%c (see --help)", what, optopt);
+}
+
+/* -u without -g: the user's primary group, as a careful user expects
+ * (the original kept gid 0). */
+void opts_finish(struct opts *o)
+{
+	if (o->has_user && !o->id.set_gid && o->user_has_gid) {
+		o->id.set_gid = true;
+		o->id.gid = o->user_gid;
+	}
+	o->env[o->nenv] = NULL;
+}
+
+/* The ids, or false when the user namespace does not map them. */
+static bool set_ids(const struct ident *id)
+{
+	if (id->set_gid && setresgid(id->gid, id->gid, id->gid) < 0) {
+		if (errno == EINVAL)
+			return false;
+		die_errno("cannot set group %u", (unsigned)id->gid);
+	}
+	if (id->set_uid && setresuid(id->uid, id->uid, id->uid) < 0) {
+		if (errno == EINVAL)
+			return false;
+		die_errno("cannot set user %u", (unsigned)id->uid);
+	}
+	return true;
+}
+
+void become(const struct ident *id, int userns_proc)
+{
+	if (!id->set_uid && !id->set_gid)
+		return;
+	/* In a user namespace we hold every capability, so EPERM means its
+	 * setgroups file says "deny" (every rootless one): the kernel has
+	 * fixed the groups, and there is nothing we may clear. */
+	if (setgroups(0, NULL) < 0 && !(errno == EPERM && userns_proc >= 0))
+		die_errno("cannot clear supplementary groups");
+	if (set_ids(id))
+		return;
+	if (userns_proc < 0) {
+		errno = EINVAL;
+		die_errno("cannot set user %u, group %u",
+			  (unsigned)id->uid, (unsigned)id->gid);
+	}
+	userns_nest(id, userns_proc);
+	if (!set_ids(id))
+		die_errno("cannot set user %u, group %u in a nested user namespace",
+			  (unsigned)id->uid, (unsigned)id->gid);
+}
+
+static const char *env_path(char *const env[])
+{
+	for (; *env; env++)
+		if (strncmp(*env, "PATH=", 5) == 0)
+			return *env + 5;
+	return DEFAULT_PATH;
+}
+
+/* 127 when there is no such command, 126 when there is one that cannot
+ * be executed, as shells do. */
+static void __attribute__((noreturn)) exec_failed(const char *cmd, int err)
+{
+	errno = err;
+	warn_errno("cannot execute %s", cmd);
+	fatal(err == ENOENT ? EXIT_NOTFOUND : EXIT_NOEXEC);
+}
+
+void exec_command(char *const argv[], char *const env[])
+{
+	const char *cmd = argv[0], *dir, *end;
+	char buf[PATH_MAX];
+	size_t dlen, clen = strlen(cmd);
+	int err = ENOENT;
+
+	if (strchr(cmd, '/')) {
+		execve(cmd, argv, env);
+		exec_failed(cmd, errno);
+	}
+	if (clen == 0)
+		exec_failed(cmd, ENOENT);
+	/* The PATH the command will see (the first PATH= given), else the
+	 * usual one; an empty element means the working directory. */
+	for (dir = env_path(env);; dir = end + 1) {
+		end = strchr(dir, ':');
+		if (!end)
+			end = dir + strlen(dir);
+		dlen = (size_t)(end - dir);
+		if (dlen == 0) {
+			buf[0] = '.';
+			dlen = 1;
+		} else if (dlen < sizeof buf) {
+			memcpy(buf, dir, dlen);
+		}
+		if (dlen + 1 + clen < sizeof buf) {
+			buf[dlen] = '/';
+			memcpy(buf + dlen + 1, cmd, clen + 1);
+			execve(buf, argv, env);
+			/* Keep looking past what is missing; remember a
+			 * match we were not allowed to run. */
+			if (errno == EACCES)
+				err = EACCES;
+			else if (errno != ENOENT && errno != ENOTDIR &&
+				 errno != ENAMETOOLONG && errno != ELOOP)
+				exec_failed(cmd, errno);
+		}
+		if (*end == '\0')
+			break;
+	}
+	exec_failed(cmd, err);
+}

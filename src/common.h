@@ -1,0 +1,72 @@
+/* common.h - errors, options, identity and exec shared by hako-run and hako-enter */
+#ifndef HAKO_COMMON_H
+#define HAKO_COMMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Exit statuses that are part of the interface. */
+#define EXIT_HAKO     125 /* hako itself failed before the command started */
+#define EXIT_NOEXEC   126 /* the command exists but cannot be executed */
+#define EXIT_NOTFOUND 127 /* the command was not found */
+
+/* Each tool defines its own name; every message starts with it. */
+extern const char progname[];
+
+void die(const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 1, 2)));
+void die_errno(const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 1, 2)));
+void warn_errno(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* From now on a fatal error also writes one byte to FD, so a waiting
+ * parent learns that the command did not start. */
+void die_notify(int fd);
+
+/* Who the command runs as, resolved on the host before entering. */
+struct ident {
+	bool set_uid, set_gid;
+	uid_t uid;
+	gid_t gid;
+};
+
+/* What both tools take from the command line besides their own options. */
+struct opts {
+	struct ident id;
+	char **env;      /* NAME=VALUE entries, NULL-terminated */
+	size_t nenv;
+	const char *dir; /* -c, inside the sandbox */
+	int *keep;       /* --keep-fd descriptors */
+	size_t nkeep;
+	bool has_user;   /* -u given: -g may default to the user's group */
+	gid_t user_gid;  /* that group, when the user has a passwd entry */
+	bool user_has_gid;
+};
+
+/* Shared options, in getopt_long form; each tool appends its own. */
+#define COMMON_SHORTOPTS "he:u:g:c:Vk:"
+#define COMMON_LONGOPTS \
+	{ "help", no_argument, NULL, 'h' }, \
+	{ "env", required_argument, NULL, 'e' }, \
+	{ "user", required_argument, NULL, 'u' }, \
+	{ "group", required_argument, NULL, 'g' }, \
+	{ "chdir", required_argument, NULL, 'c' }, \
+	{ "version", no_argument, NULL, 'V' }, \
+	{ "keep-fd", required_argument, NULL, 'k' }
+
+void opts_init(struct opts *o, int argc);
+bool opts_common(struct opts *o, int c, const char *arg, const char *usage);
+void opts_finish(struct opts *o);
+void bad_option(int c, char *const argv[]);
+
+/* Become the command's identity: groups, gid, uid (in that order).
+ * USERNS_PROC is -1 outside a user namespace; inside one, a descriptor for
+ * the host's /proc (opened while it was in view):
+ * when the namespace does not map the ids, a nested one is made for them. */
+void become(const struct ident *id, int userns_proc);
+
+/* execve CMD with ENV, searching PATH when CMD has no slash; never returns. */
+void exec_command(char *const argv[], char *const env[])
+	__attribute__((noreturn));
+
+#endif

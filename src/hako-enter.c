@@ -1,0 +1,292 @@
+/* hako-enter(1) - run a command inside the namespaces of a running sandbox */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "common.h"
+#include "filter.h"
+#include "hygiene.h"
+#include "supervise.h"
+#include "userns.h"
+
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+#ifndef NS_GET_USERNS
+#define NS_GET_USERNS _IO(0xb7, 0x1)
+#endif
+
+const char progname[] = "hako-enter";
+
+static const char usage[] =
+"Usage: hako-enter [options] <pid> [command] [args]\n"
+"\n"
+"Run command (default /bin/sh) with an empty environment inside the\n"
+"namespaces of the running sandbox whose pid is <pid>.\n"
+"\n"
+"Options:\n"
+"  -e, --env NAME=VALUE    add a variable to the command's environment\n"
+"  -u, --user USER         run the command as USER (name or uid)\n"
+"  -g, --group GROUP       run the command as GROUP (name or gid)\n"
+"  -c, --chdir DIR         working directory inside the sandbox (default /)\n"
+"  -f, --fork              run the command as a child inside the sandbox's\n"
+"                          pid namespace and wait for it\n"
+"  -k, --keep-fd FD        let inherited descriptor FD through\n"
+"  -h, --help              show this help and exit\n"
+"  -V, --version           show the version and exit\n";
+
+/* The namespaces joined, in the order they are joined: the user namespace
+ * first, since it grants the right to join the others. */
+static const struct ns {
+	const char *name;
+	int flag;
+} namespaces[] = {
+	{ "user", CLONE_NEWUSER },
+	{ "mnt", CLONE_NEWNS },
+	{ "uts", CLONE_NEWUTS },
+	{ "ipc", CLONE_NEWIPC },
+	{ "net", CLONE_NEWNET },
+	{ "pid", CLONE_NEWPID },
+	{ "cgroup", CLONE_NEWCGROUP },
+};
+#define NNS (sizeof namespaces / sizeof namespaces[0])
+
+static pid_t parse_pid(const char *arg)
+{
+	long v = 0;
+	const char *p;
+
+	for (p = arg; *p >= '0' && *p <= '9' && v <= INT_MAX; p++)
+		v = v * 10 + (*p - '0');
+	if (*arg == '\0' || *p != '\0' || v <= 0 || v > INT_MAX)
+		die("invalid PID: %s", arg);
+	return (pid_t)v;
+}
+
+/* The namespaces of PID (seen through PROC, its /proc directory) that are
+ * not ours: those are the ones to join. */
+static int differing(pid_t pid, int proc, struct stat st[NNS])
+{
+	char path[32];
+	struct stat self;
+	int flags = 0;
+
+	for (size_t i = 0; i < NNS; i++) {
+		snprintf(path, sizeof path, "ns/%s", namespaces[i].name);
+		if (fstatat(proc, path, &st[i], 0) < 0) {
+			if (errno == ENOENT && i == NNS - 1)
+				continue; /* a kernel without cgroup namespaces */
+			die_errno("cannot inspect the namespaces of %d", (int)pid);
+		}
+		snprintf(path, sizeof path, "/proc/self/ns/%s", namespaces[i].name);
+		if (stat(path, &self) < 0)
+			die_errno("cannot inspect %s", path);
+		if (st[i].st_ino != self.st_ino || st[i].st_dev != self.st_dev)
+			flags |= namespaces[i].flag;
+	}
+	return flags;
+}
+
+/* A sandbox whose command asked for ids a rootless sandbox does not map
+ * runs in a nested user namespace (see userns.c); its other namespaces
+ * belong to the one around it, which is the one to join. Returns a
+ * descriptor for that namespace, or -1 when it is the process's own. */
+static int owning_userns(pid_t pid, int proc, const struct stat *user)
+{
+	struct stat owner;
+	int mnt = openat(proc, "ns/mnt", O_RDONLY | O_CLOEXEC), fd;
+
+	if (mnt < 0)
+		die_errno("cannot open the mount namespace of %d", (int)pid);
+	fd = ioctl(mnt, NS_GET_USERNS);
+	close(mnt);
+	if (fd < 0)
+		return -1; /* the kernel cannot say: join the process's own */
+	if (fstat(fd, &owner) < 0)
+		die_errno("cannot inspect the namespaces of %d", (int)pid);
+	if (owner.st_ino == user->st_ino && owner.st_dev == user->st_dev) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Without setns on a pidfd (before Linux 5.8), or for a nested user
+ * namespace: every namespace file is opened, through the /proc directory
+ * of the one process, before the first setns. */
+static void join_each(pid_t pid, int proc, int flags, int userfd)
+{
+	int fd[NNS];
+	char path[32];
+
+	for (size_t i = 0; i < NNS; i++) {
+		fd[i] = -1;
+		if (!(flags & namespaces[i].flag))
+			continue;
+		if (i == 0 && userfd >= 0) {
+			fd[i] = userfd;
+			continue;
+		}
+		snprintf(path, sizeof path, "ns/%s", namespaces[i].name);
+		fd[i] = openat(proc, path, O_RDONLY | O_CLOEXEC);
+		if (fd[i] < 0)
+			die_errno("cannot open the %s namespace of %d",
+				  namespaces[i].name, (int)pid);
+	}
+	for (size_t i = 0; i < NNS; i++) {
+		if (fd[i] < 0)
+			continue;
+		if (setns(fd[i], namespaces[i].flag) < 0)
+			die_errno("cannot join the %s namespace of %d",
+				  namespaces[i].name, (int)pid);
+		close(fd[i]);
+	}
+}
+
+/* Join every namespace of PID that differs from ours, all at once through
+ * a pidfd where the kernel can: a pid reused after the sandbox died can
+ * then not be half-entered. When a user namespace was joined, returns a
+ * descriptor for our own /proc directory (see become()), else -1. */
+static int join(pid_t pid)
+{
+	char path[32];
+	struct stat st[NNS];
+	int pidfd, proc, flags, userfd = -1, self = -1;
+
+	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (pidfd < 0 && errno != ENOSYS && errno != EINVAL)
+		die_errno("cannot open process %d", (int)pid);
+	snprintf(path, sizeof path, "/proc/%d", (int)pid);
+	proc = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (proc < 0)
+		die_errno("cannot open process %d", (int)pid);
+	/* Should PID have been reused in between, the setns on the pidfd
+	 * below fails: the process it names is gone. */
+	flags = differing(pid, proc, st);
+	if (flags & CLONE_NEWUSER) {
+		self = userns_proc();
+		if (flags & CLONE_NEWNS)
+			userfd = owning_userns(pid, proc, &st[0]);
+	}
+	if (pidfd >= 0 && userfd < 0) {
+		if (flags == 0 || setns(pidfd, flags) == 0) {
+			close(pidfd);
+			close(proc);
+			return self;
+		}
+		if (errno != EINVAL)
+			die_errno("cannot join the namespaces of %d", (int)pid);
+	}
+	join_each(pid, proc, flags, userfd);
+	if (pidfd >= 0)
+		close(pidfd);
+	close(proc);
+	return self;
+}
+
+/* What both ways of running the command do once inside. */
+static void __attribute__((noreturn))
+run(const struct opts *o, const struct ident *id, int userns, char **argv,
+    int status_fd)
+{
+	become(id, userns);
+	if (status_fd >= 0)
+		die_with_parent(status_fd);
+	new_session_keyring();
+	no_new_privs();
+	if (o->dir[0] != '/' && chdir("/") < 0)
+		die_errno("cannot change directory to /");
+	if (chdir(o->dir) < 0)
+		die_errno("cannot change directory to %s", o->dir);
+	forbid_tty_injection();
+	exec_command(argv, o->env);
+}
+
+int main(int argc, char *argv[])
+{
+	static char sh[] = "/bin/sh";
+	static char *default_cmd[] = { sh, NULL };
+	static const struct option longopts[] = {
+		COMMON_LONGOPTS,
+		{ "fork", no_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct opts o;
+	struct ident id;
+	bool fork_mode = false;
+	char **cmd;
+	int c, status[2], sigfd, code, userns;
+	pid_t pid, child;
+
+	opts_init(&o, argc);
+	while ((c = getopt_long(argc, argv, "+:" COMMON_SHORTOPTS "f",
+				longopts, NULL)) != -1) {
+		if (opts_common(&o, c, optarg, usage))
+			continue;
+		if (c == 'f')
+			fork_mode = true;
+		else
+			bad_option(c, argv);
+	}
+	if (optind >= argc)
+		die("must provide sandbox PID");
+	pid = parse_pid(argv[optind]);
+	cmd = optind + 1 < argc ? argv + optind + 1 : default_cmd;
+	opts_finish(&o);
+	close_inherited(o.keep, o.nkeep);
+
+	/* Nothing in the sandbox may open our /proc files while we are in
+	 * its namespaces. */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		die_errno("cannot clear dumpable");
+	userns = join(pid);
+	/* In a joined user namespace we become its root unless told
+	 * otherwise: our own ids may mean nothing (or host root) there. */
+	id = o.id;
+	if (userns >= 0) {
+		id.set_uid = id.set_gid = true;
+		if (!o.id.set_uid)
+			id.uid = 0;
+		if (!o.id.set_gid)
+			id.gid = 0;
+	}
+
+	if (!fork_mode) {
+		reset_signals();
+		leave_caller_session();
+		run(&o, &id, userns, cmd, -1);
+	}
+
+	sigfd = supervise_signals();
+	if (pipe2(status, O_CLOEXEC) < 0)
+		die_errno("cannot create a pipe");
+	child = fork();
+	if (child < 0)
+		die_errno("cannot fork");
+	if (child == 0) {
+		close(status[0]);
+		die_notify(status[1]);
+		reset_signals();
+		die_with_parent(status[1]);
+		leave_caller_session();
+		run(&o, &id, userns, cmd, status[1]);
+	}
+	close(status[1]);
+	code = await_start(child, status[0], sigfd);
+	if (code >= 0)
+		return code;
+	close(status[0]);
+	become(&id, userns);
+	return await_exit(child, sigfd);
+}

@@ -1,0 +1,389 @@
+/* hako-run(1) - start a sandbox from a directory and run a command in it */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common.h"
+#include "filter.h"
+#include "hygiene.h"
+#include "supervise.h"
+#include "userns.h"
+
+const char progname[] = "hako-run";
+
+static const char usage[] =
+"Usage: hako-run [options] <target> [command] [args]\n"
+"\n"
+"Start a sandbox from the directory <target> and run command in it\n"
+"(default /bin/sh) with an empty environment.\n"
+"\n"
+"Options:\n"
+"  -e, --env NAME=VALUE    add a variable to the command's environment\n"
+"  -u, --user USER         run the command as USER (name or uid)\n"
+"  -g, --group GROUP       run the command as GROUP (name or gid)\n"
+"  -c, --chdir DIR         working directory inside the sandbox (default /)\n"
+"  -W, --writable          leave the sandbox root writable\n"
+"  -N, --network[=FILE]    share the host's network, or join the network\n"
+"                          namespace FILE names (default: a new, empty one)\n"
+"  -p, --pid-file FILE     write the sandbox's pid to FILE\n"
+"  -U, --userns[=BASE]     also create a user namespace (implied when not\n"
+"                          root); root maps it from host id BASE\n"
+"  -k, --keep-fd FD        let inherited descriptor FD through\n"
+"  -h, --help              show this help and exit\n"
+"  -V, --version           show the version and exit\n";
+
+struct run {
+	struct opts o;
+	const char *target;
+	char **argv;         /* the command */
+	bool writable;
+	bool host_net;       /* -N */
+	const char *netns;   /* -N FILE */
+	int netfd;
+	const char *pidfile;
+	bool userns, rootless;
+	unsigned long base;  /* -U BASE */
+};
+
+static unsigned long parse_base(const char *arg)
+{
+	unsigned long long v = 0;
+	const char *p;
+
+	for (p = arg; *p >= '0' && *p <= '9' && v <= 0xffffffffULL; p++)
+		v = v * 10 + (unsigned)(*p - '0');
+	if (*arg == '\0' || *p != '\0' || v + USERNS_RANGE > 0xffffffffULL)
+		die("invalid user namespace base: %s", arg);
+	return (unsigned long)v;
+}
+
+static void parse(struct run *r, int argc, char *argv[])
+{
+	static char sh[] = "/bin/sh";
+	static char *default_cmd[] = { sh, NULL };
+	static const struct option longopts[] = {
+		COMMON_LONGOPTS,
+		{ "writable", no_argument, NULL, 'W' },
+		{ "network", optional_argument, NULL, 'N' },
+		{ "pid-file", required_argument, NULL, 'p' },
+		{ "userns", optional_argument, NULL, 'U' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	opts_init(&r->o, argc);
+	r->netfd = -1;
+	r->base = USERNS_BASE;
+	while ((c = getopt_long(argc, argv, "+:" COMMON_SHORTOPTS "WN::p:U::",
+				longopts, NULL)) != -1) {
+		if (opts_common(&r->o, c, optarg, usage))
+			continue;
+		switch (c) {
+		case 'W':
+			r->writable = true;
+			break;
+		case 'N':
+			r->host_net = !optarg;
+			r->netns = optarg;
+			break;
+		case 'p':
+			r->pidfile = optarg;
+			break;
+		case 'U':
+			r->userns = true;
+			if (optarg)
+				r->base = parse_base(optarg);
+			break;
+		default:
+			bad_option(c, argv);
+		}
+	}
+	if (optind >= argc)
+		die("must provide sandbox dir");
+	r->target = argv[optind];
+	r->argv = optind + 1 < argc ? argv + optind + 1 : default_cmd;
+	opts_finish(&r->o);
+	r->rootless = geteuid() != 0;
+	if (r->rootless)
+		r->userns = true;
+}
+
+/* Step 3: .hako/init, as root, in the target, with the caller's
+ * environment and the host still in view. */
+static void run_init(const char *target)
+{
+	static char init[] = ".hako/init";
+	char *argv[] = { init, NULL };
+	int p[2], err, status;
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		die_errno("cannot create a pipe");
+	pid = fork();
+	if (pid < 0)
+		die_errno("cannot fork %s/%s", target, init);
+	if (pid == 0) {
+		execve(init, argv, environ);
+		err = errno;
+		if (write(p[1], &err, sizeof err) < 0) {
+			/* the sandbox is gone */
+		}
+		_exit(EXIT_HAKO);
+	}
+	close(p[1]);
+	if (read(p[0], &err, sizeof err) == (ssize_t)sizeof err) {
+		errno = err;
+		die_errno("cannot execute %s/%s", target, init);
+	}
+	close(p[0]);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			die_errno("cannot wait for %s/%s", target, init);
+	if (WIFSIGNALED(status))
+		die("%s/%s killed by signal %d (%s)", target, init,
+		    WTERMSIG(status), strsignal(WTERMSIG(status)));
+	if (WEXITSTATUS(status) != 0)
+		die("%s/%s failed with exit status %d", target, init,
+		    WEXITSTATUS(status));
+}
+
+/* Step 4. A bind remount sets all the per-mount flags at once, so the
+ * ones the mount has (nosuid, nodev, noexec, atime) are restated: the
+ * original lost them, and in a user namespace the kernel refuses to drop
+ * locked ones. */
+static void remount_readonly(const char *target)
+{
+	static const struct {
+		unsigned long st, ms;
+	} flags[] = {
+		{ ST_NOSUID, MS_NOSUID },
+		{ ST_NODEV, MS_NODEV },
+		{ ST_NOEXEC, MS_NOEXEC },
+		{ ST_NOATIME, MS_NOATIME },
+		{ ST_NODIRATIME, MS_NODIRATIME },
+		{ ST_RELATIME, MS_RELATIME },
+	};
+	unsigned long ms = MS_REMOUNT | MS_BIND | MS_RDONLY;
+	struct statvfs sv;
+
+	if (statvfs(".", &sv) < 0)
+		die_errno("cannot read the mount flags of %s", target);
+	for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
+		if (sv.f_flag & flags[i].st)
+			ms |= flags[i].ms;
+	if (!(sv.f_flag & (ST_NOATIME | ST_RELATIME)))
+		ms |= MS_STRICTATIME;
+	if (mount(NULL, ".", NULL, ms, NULL) < 0)
+		die_errno("cannot remount %s read-only", target);
+}
+
+/* The sandbox: pid 1 of its namespaces, SPEC.md's steps 2 to 6 in order. */
+static void __attribute__((noreturn))
+sandbox(const struct run *r, int status_fd, int sync_fd)
+{
+	char go;
+	int proc = -1;
+
+	die_notify(status_fd);
+	reset_signals();
+	if (r->userns) {
+		/* Wait for the supervisor to write our id maps. */
+		if (read(sync_fd, &go, 1) != 1)
+			_exit(EXIT_HAKO);
+		close(sync_fd);
+		userns_become_root(r->rootless);
+		proc = userns_proc();
+	}
+	die_with_parent(status_fd);
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		die_errno("cannot clear dumpable");
+	leave_caller_session();
+
+	/* 2. Nothing propagates back to the host; the target becomes a
+	 * mount of its own, and the working directory. */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		die_errno("cannot make mounts private");
+	if (mount(r->target, r->target, NULL, MS_BIND | MS_REC, NULL) < 0)
+		die_errno("cannot bind-mount %s", r->target);
+	if (chdir(r->target) < 0)
+		die_errno("cannot change directory to %s", r->target);
+	if (r->netfd >= 0 && setns(r->netfd, CLONE_NEWNET) < 0)
+		die_errno("cannot join network namespace %s", r->netns);
+
+	/* 3. */
+	run_init(r->target);
+
+	/* 4. */
+	if (!r->writable)
+		remount_readonly(r->target);
+
+	/* 5. The old root goes on .hako, then is detached: afterwards no
+	 * host path can be reached. */
+	if (syscall(SYS_pivot_root, ".", ".hako") < 0)
+		die_errno("cannot pivot_root into %s", r->target);
+	if (chdir("/") < 0)
+		die_errno("cannot change directory to /");
+	if (umount2("/.hako", MNT_DETACH) < 0)
+		die_errno("cannot detach the old root");
+
+	/* 6. Identity (which clears the death signal), hygiene, exec. */
+	become(&r->o.id, proc);
+	die_with_parent(status_fd);
+	new_session_keyring();
+	no_new_privs();
+	if (chdir(r->o.dir) < 0)
+		die_errno("cannot change directory to %s", r->o.dir);
+	forbid_tty_injection();
+	exec_command(r->argv, r->o.env);
+}
+
+/* The pid file is written atomically: a temporary file beside it, made
+ * before the sandbox so that a bad path fails early, renamed over FILE
+ * once the command runs (so a planted symlink is replaced, not followed). */
+static int pidfile_create(const char *file, char **tmp)
+{
+	size_t len = strlen(file);
+	int fd;
+
+	*tmp = malloc(len + sizeof ".XXXXXX");
+	if (!*tmp)
+		die_errno("cannot allocate");
+	memcpy(*tmp, file, len);
+	memcpy(*tmp + len, ".XXXXXX", sizeof ".XXXXXX");
+	fd = mkostemp(*tmp, O_CLOEXEC);
+	if (fd < 0)
+		die_errno("cannot create pid file %s", file);
+	return fd;
+}
+
+static int pidfile_commit(int fd, const char *tmp, const char *file, pid_t pid)
+{
+	char buf[16];
+	int len = snprintf(buf, sizeof buf, "%d\n", (int)pid);
+
+	if (fchmod(fd, 0644) < 0 || write(fd, buf, (size_t)len) != len ||
+	    close(fd) < 0 || rename(tmp, file) < 0) {
+		warn_errno("cannot write pid file %s", file);
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+/* The supervisor takes the command's identity too, as the host sees it. */
+static void drop_privileges(const struct run *r)
+{
+	struct ident host = r->o.id;
+
+	if (r->rootless)
+		return;
+	if (r->userns) {
+		host.uid = (uid_t)(r->base + (host.set_uid ? host.uid : 0));
+		host.gid = (gid_t)(r->base + (host.set_gid ? host.gid : 0));
+	}
+	become(&host, -1);
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		die_errno("cannot clear dumpable");
+}
+
+static void __attribute__((noreturn)) abandon(pid_t child, const char *what)
+{
+	int err = errno;
+
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	errno = err;
+	die_errno("%s", what);
+}
+
+int main(int argc, char *argv[])
+{
+	struct run r;
+	struct stat st;
+	int status[2], sync[2] = { -1, -1 }, sigfd, pidfd = -1, code;
+	char *pidtmp = NULL;
+	unsigned long flags;
+	pid_t child;
+
+	memset(&r, 0, sizeof r);
+	parse(&r, argc, argv);
+	close_inherited(r.o.keep, r.o.nkeep);
+
+	if (stat(r.target, &st) < 0)
+		die_errno("cannot use sandbox %s", r.target);
+	if (!S_ISDIR(st.st_mode))
+		die("cannot use sandbox %s: %s", r.target, strerror(ENOTDIR));
+	if (r.netns) {
+		r.netfd = open(r.netns, O_RDONLY | O_CLOEXEC);
+		if (r.netfd < 0)
+			die_errno("cannot open network namespace %s", r.netns);
+	}
+	if (r.pidfile)
+		pidfd = pidfile_create(r.pidfile, &pidtmp);
+
+	sigfd = supervise_signals();
+	if (pipe2(status, O_CLOEXEC) < 0 || (r.userns && pipe2(sync, O_CLOEXEC) < 0))
+		die_errno("cannot create a pipe");
+
+	/* 1. Fork semantics (no stack to size) straight into the new
+	 * namespaces: the child is pid 1 of its own. */
+	flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS |
+		CLONE_NEWCGROUP;
+	if (!r.host_net && !r.netns)
+		flags |= CLONE_NEWNET;
+	if (r.userns)
+		flags |= CLONE_NEWUSER;
+	child = (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
+	if (child < 0) {
+		code = errno;
+		if (pidtmp)
+			unlink(pidtmp);
+		errno = code;
+		die_errno("cannot create namespaces%s",
+			  r.userns ? userns_hint(code) : "");
+	}
+	if (child == 0) {
+		close(status[0]);
+		close(sync[1]);
+		sandbox(&r, status[1], sync[0]);
+	}
+	close(status[1]);
+	if (r.userns) {
+		close(sync[0]);
+		if (userns_write_maps(child, r.rootless, r.base) < 0) {
+			if (pidtmp)
+				unlink(pidtmp);
+			abandon(child, "cannot write the user namespace maps");
+		}
+		if (write(sync[1], "", 1) != 1)
+			abandon(child, "cannot start the sandbox");
+		close(sync[1]);
+	}
+
+	code = await_start(child, status[0], sigfd);
+	if (code >= 0) {
+		if (pidtmp)
+			unlink(pidtmp);
+		return code;
+	}
+	close(status[0]);
+	if (r.pidfile && pidfile_commit(pidfd, pidtmp, r.pidfile, child) < 0) {
+		kill(child, SIGKILL);
+		waitpid(child, NULL, 0);
+		return EXIT_HAKO;
+	}
+	drop_privileges(&r);
+	return await_exit(child, sigfd);
+}

@@ -1,0 +1,113 @@
+/* hygiene.c - what the command must not inherit from its caller */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "common.h"
+#include "hygiene.h"
+
+#ifndef SYS_close_range
+#define SYS_close_range 436
+#endif
+#define KEYCTL_JOIN_SESSION_KEYRING 1
+
+static bool kept(int fd, const int *keep, size_t nkeep)
+{
+	for (size_t i = 0; i < nkeep; i++)
+		if (keep[i] == fd)
+			return true;
+	return false;
+}
+
+/* Kernels before 5.9: walk /proc/self/fd, or failing that every possible
+ * descriptor number. */
+static void close_slowly(const int *keep, size_t nkeep)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	struct rlimit rl;
+	int fd;
+
+	if (d) {
+		while ((e = readdir(d))) {
+			fd = atoi(e->d_name);
+			if (fd >= 3 && fd != dirfd(d) && !kept(fd, keep, nkeep))
+				close(fd);
+		}
+		closedir(d);
+		return;
+	}
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		die_errno("cannot read the descriptor limit");
+	for (fd = 3; (rlim_t)fd < rl.rlim_cur && fd < 1 << 20; fd++)
+		if (!kept(fd, keep, nkeep))
+			close(fd);
+}
+
+void close_inherited(const int *keep, size_t nkeep)
+{
+	unsigned int lo = 3, next;
+
+	/* Close the gaps between kept descriptors, lowest first. */
+	for (;;) {
+		next = ~0U;
+		for (size_t i = 0; i < nkeep; i++)
+			if ((unsigned)keep[i] >= lo && (unsigned)keep[i] < next)
+				next = (unsigned)keep[i];
+		if (next > lo &&
+		    syscall(SYS_close_range, lo, next == ~0U ? ~0U : next - 1, 0) < 0) {
+			if (errno != ENOSYS)
+				die_errno("cannot close inherited descriptors");
+			close_slowly(keep, nkeep);
+			break;
+		}
+		if (next == ~0U)
+			break;
+		lo = next + 1;
+	}
+	for (size_t i = 0; i < nkeep; i++)
+		if (fcntl(keep[i], F_SETFD, 0) < 0)
+			die_errno("cannot keep descriptor %d", keep[i]);
+}
+
+void reset_signals(void)
+{
+	struct sigaction sa = { .sa_handler = SIG_DFL };
+	sigset_t none;
+
+	/* exec resets handled signals but keeps ignored ones; libc refuses
+	 * its own internal signals, which it never lets a caller ignore. */
+	for (int sig = 1; sig < NSIG; sig++)
+		sigaction(sig, &sa, NULL);
+	sigemptyset(&none);
+	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
+		die_errno("cannot reset the signal mask");
+}
+
+void leave_caller_session(void)
+{
+	/* A process group leader cannot start a session; it is then alone
+	 * in its group already (hako-enter run as a shell's job). */
+	if (!isatty(STDIN_FILENO) && setsid() < 0 && getpgrp() != getpid())
+		die_errno("cannot start a new session");
+}
+
+void new_session_keyring(void)
+{
+	/* Without key support in the kernel there are no keys to leak. */
+	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 &&
+	    errno != ENOSYS)
+		die_errno("cannot create a session keyring");
+}
+
+void no_new_privs(void)
+{
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		die_errno("cannot set no_new_privs");
+}

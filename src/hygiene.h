@@ -1,0 +1,24 @@
+/* hygiene.h - what the command must not inherit from its caller */
+#ifndef HAKO_HYGIENE_H
+#define HAKO_HYGIENE_H
+
+#include <stddef.h>
+
+/* Close every descriptor from 3 up except the KEEP ones, whose
+ * close-on-exec flag is cleared so that they do reach the command. */
+void close_inherited(const int *keep, size_t nkeep);
+
+/* Default dispositions for every signal, and an empty mask. */
+void reset_signals(void);
+
+/* A new session when standard input is not a terminal, so nothing inside
+ * can signal the caller's process group. */
+void leave_caller_session(void);
+
+/* A fresh, empty session keyring. */
+void new_session_keyring(void);
+
+/* No setuid bit or file capability can raise privileges after exec. */
+void no_new_privs(void);
+
+#endif

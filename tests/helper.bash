@@ -1,0 +1,67 @@
+# shellcheck shell=bash
+# Shared by the bats files: where the binaries are, and a minimal sandbox
+# in a temp dir that teardown always removes (mounts and processes too).
+
+HAKO_BIN=${HAKO_BIN:-$(cd "$BATS_TEST_DIRNAME/.." && pwd)}
+RUN=$HAKO_BIN/hako-run
+ENTER=$HAKO_BIN/hako-enter
+BUSYBOX=${BUSYBOX:-/bin/busybox}
+
+# make_sandbox DIR: busybox (static) with its applets in /bin, empty /proc,
+# /tmp and /.hako, and an init that mounts proc and a tmpfs on /tmp.
+make_sandbox() {
+	local dir=$1 applet
+	mkdir -p "$dir/.hako" "$dir/bin" "$dir/proc" "$dir/tmp" "$dir/etc"
+	cp "$BUSYBOX" "$dir/bin/busybox"
+	for applet in $("$BUSYBOX" --list); do
+		[ -e "$dir/bin/$applet" ] || ln -s busybox "$dir/bin/$applet"
+	done
+	echo sandbox-file > "$dir/etc/marker"
+	write_init "$dir" 'mount -t proc proc proc && mount -t tmpfs tmpfs tmp'
+}
+
+# write_init DIR 'shell commands': replace DIR/.hako/init.
+write_init() {
+	printf '#!/bin/sh\nset -e\n%s\n' "$2" > "$1/.hako/init"
+	chmod 755 "$1/.hako/init"
+}
+
+# Called from each file's setup: a fresh temp dir with a sandbox in it.
+sandbox_setup() {
+	TMP=$(mktemp -d /tmp/hako-test.XXXXXX)
+	SB=$TMP/sb
+	make_sandbox "$SB"
+	: > "$TMP/pids"
+}
+
+# Remember a background process (usually a hako-run supervisor) so that
+# teardown kills it even when the test failed half-way.
+track() {
+	echo "$1" >> "$TMP/pids"
+}
+
+# wait_for FILE: until it exists and is not empty (at most ~5 s).
+wait_for() {
+	local i
+	for i in $(seq 100); do
+		[ -s "$1" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# Called from each file's teardown, whatever happened in the test.
+sandbox_teardown() {
+	local pid m
+	[ -n "${TMP:-}" ] && [ -d "$TMP" ] || return 0
+	while read -r pid; do
+		[ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null || true
+	done < "$TMP/pids"
+	while read -r pid; do
+		[ -n "$pid" ] && while kill -0 "$pid" 2>/dev/null; do sleep 0.02; done
+	done < "$TMP/pids"
+	# Mounts under TMP (from a test's own unshare or a bug), deepest first.
+	awk -v t="$TMP" 'index($5, t) == 1 { print $5 }' /proc/self/mountinfo |
+		sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
+	rm -rf "$TMP"
+}
