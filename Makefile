@@ -16,7 +16,7 @@ LDFLAGS ?=
 # Where the binaries go: "." by default, "static" for `make static`.
 O ?= .
 
-COMMON  = src/common.o src/hygiene.o src/filter.o src/supervise.o src/userns.o
+COMMON  = src/common.o src/format.o src/userdb.o src/hygiene.o src/filter.o src/supervise.o src/userns.o
 HEADERS = $(wildcard src/*.h)
 
 all: $(O)/hako-run $(O)/hako-enter
@@ -38,7 +38,9 @@ static:
 	@mkdir -p $(MUSL_INC)
 	@for d in linux asm-generic; do ln -sfn /usr/include/$$d $(MUSL_INC)/$$d; done
 	@ln -sfn /usr/include/$$(gcc -print-multiarch)/asm $(MUSL_INC)/asm
-	$(MAKE) O=static CC='musl-gcc -static' CFLAGS='-Os -isystem $(MUSL_INC)' LDFLAGS='-s'
+	$(MAKE) O=static CC='musl-gcc -static' \
+		CFLAGS='-Os -isystem $(MUSL_INC) -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables' \
+		LDFLAGS='-s -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,--build-id=none'
 
 check: all
 	bats tests

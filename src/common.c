@@ -3,8 +3,8 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <grp.h>
+#include <sys/mman.h>
 #include <limits.h>
-#include <pwd.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "format.h"
+#include "userdb.h"
 #include "userns.h"
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -34,17 +36,12 @@ static void __attribute__((format(printf, 2, 0)))
 report(int err, const char *fmt, va_list ap)
 {
 	char buf[1024];
-	size_t n, cap = sizeof buf - 1;
-	int r;
+	size_t n, cap = sizeof buf - 1; /* room for the newline */
 
-	r = snprintf(buf, cap, "%s: ", progname);
-	n = (size_t)r;
-	r = vsnprintf(buf + n, cap - n, fmt, ap);
-	n = r < 0 ? n : n + (size_t)r >= cap ? cap - 1 : n + (size_t)r;
-	if (err) {
-		r = snprintf(buf + n, cap - n, ": %s", strerror(err));
-		n = r < 0 ? n : n + (size_t)r >= cap ? cap - 1 : n + (size_t)r;
-	}
+	n = format(buf, cap, "%s: ", progname);
+	n += vformat(buf + n, cap - n, fmt, ap);
+	if (err)
+		n += format(buf + n, cap - n, ": %s", strerror(err));
 	for (size_t i = 0; i < n; i++)
 		if ((unsigned char)buf[i] < 0x20 || buf[i] == 0x7f)
 			buf[i] = '?';
@@ -118,40 +115,31 @@ static int parse_id(const char *s, unsigned int *out)
 
 static void set_user(struct opts *o, const char *arg)
 {
-	struct passwd *pw = NULL;
 	unsigned int id;
+	uid_t uid;
 	int r = parse_id(arg, &id);
 
 	if (r < 0)
 		die("invalid user: %s", arg);
-	errno = 0;
-	pw = r ? getpwuid((uid_t)id) : getpwnam(arg);
-	if (!pw && !r)
+	o->user_has_gid = userdb_user(r ? NULL : arg, (uid_t)id, &uid,
+				      &o->user_gid);
+	if (!r && !o->user_has_gid)
 		die("invalid user: %s", arg);
 	o->id.set_uid = true;
-	o->id.uid = r ? (uid_t)id : pw->pw_uid;
+	o->id.uid = r ? (uid_t)id : uid;
 	o->has_user = true;
-	o->user_has_gid = pw != NULL;
-	if (pw)
-		o->user_gid = pw->pw_gid;
 }
 
 static void set_group(struct opts *o, const char *arg)
 {
-	struct group *gr;
 	unsigned int id;
+	gid_t gid;
 	int r = parse_id(arg, &id);
 
-	if (r < 0)
+	if (r < 0 || (!r && !userdb_group(arg, &gid)))
 		die("invalid group: %s", arg);
-	if (!r) {
-		gr = getgrnam(arg);
-		if (!gr)
-			die("invalid group: %s", arg);
-		id = gr->gr_gid;
-	}
 	o->id.set_gid = true;
-	o->id.gid = (gid_t)id;
+	o->id.gid = r ? (gid_t)id : gid;
 }
 
 static void add_keep_fd(struct opts *o, const char *arg)
@@ -170,12 +158,18 @@ static void add_keep_fd(struct opts *o, const char *arg)
 
 void opts_init(struct opts *o, int argc)
 {
+	size_t envsize = ((size_t)argc + 1) * sizeof *o->env;
+	void *mem;
+
 	memset(o, 0, sizeof *o);
-	/* No option can occur more often than there are arguments. */
-	o->env = calloc((size_t)argc + 1, sizeof *o->env);
-	o->keep = calloc((size_t)argc + 1, sizeof *o->keep);
-	if (!o->env || !o->keep)
+	/* No option can occur more often than there are arguments. Pages of
+	 * our own rather than malloc, which nothing else needs. */
+	mem = mmap(NULL, envsize + ((size_t)argc + 1) * sizeof *o->keep,
+		   PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (mem == MAP_FAILED)
 		die_errno("cannot allocate option tables");
+	o->env = mem;
+	o->keep = (int *)(void *)((char *)mem + envsize);
 	o->dir = "/";
 	opterr = 0;
 }
@@ -198,7 +192,7 @@ bool opts_common(struct opts *o, int c, const char *arg, const char *usage)
 		print_and_exit(usage);
 		break;
 	case 'V':
-		snprintf(version, sizeof version, "%s %s\n", progname, HAKO_VERSION);
+		format(version, sizeof version, "%s %s\n", progname, HAKO_VERSION);
 		print_and_exit(version);
 		break;
 	case 'e':

@@ -16,6 +16,7 @@
 
 #include "common.h"
 #include "filter.h"
+#include "format.h"
 #include "hygiene.h"
 #include "supervise.h"
 #include "userns.h"
@@ -83,13 +84,13 @@ static int differing(pid_t pid, int proc, struct stat st[NNS])
 	int flags = 0;
 
 	for (size_t i = 0; i < NNS; i++) {
-		snprintf(path, sizeof path, "ns/%s", namespaces[i].name);
+		format(path, sizeof path, "ns/%s", namespaces[i].name);
 		if (fstatat(proc, path, &st[i], 0) < 0) {
 			if (errno == ENOENT && i == NNS - 1)
 				continue; /* a kernel without cgroup namespaces */
 			die_errno("cannot inspect the namespaces of %d", (int)pid);
 		}
-		snprintf(path, sizeof path, "/proc/self/ns/%s", namespaces[i].name);
+		format(path, sizeof path, "/proc/self/ns/%s", namespaces[i].name);
 		if (stat(path, &self) < 0)
 			die_errno("cannot inspect %s", path);
 		if (st[i].st_ino != self.st_ino || st[i].st_dev != self.st_dev)
@@ -138,7 +139,7 @@ static void join_each(pid_t pid, int proc, int flags, int userfd)
 			fd[i] = userfd;
 			continue;
 		}
-		snprintf(path, sizeof path, "ns/%s", namespaces[i].name);
+		format(path, sizeof path, "ns/%s", namespaces[i].name);
 		fd[i] = openat(proc, path, O_RDONLY | O_CLOEXEC);
 		if (fd[i] < 0)
 			die_errno("cannot open the %s namespace of %d",
@@ -167,7 +168,7 @@ static int join(pid_t pid)
 	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (pidfd < 0 && errno != ENOSYS && errno != EINVAL)
 		die_errno("cannot open process %d", (int)pid);
-	snprintf(path, sizeof path, "/proc/%d", (int)pid);
+	format(path, sizeof path, "/proc/%d", (int)pid);
 	proc = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (proc < 0)
 		die_errno("cannot open process %d", (int)pid);

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 
 #include "common.h"
 #include "filter.h"
+#include "format.h"
 #include "hygiene.h"
 #include "supervise.h"
 #include "userns.h"
@@ -252,17 +254,18 @@ sandbox(const struct run *r, int status_fd, int sync_fd)
 /* The pid file is written atomically: a temporary file beside it, made
  * before the sandbox so that a bad path fails early, renamed over FILE
  * once the command runs (so a planted symlink is replaced, not followed). */
-static int pidfile_create(const char *file, char **tmp)
+static int pidfile_create(const char *file, char tmp[PATH_MAX])
 {
 	size_t len = strlen(file);
 	int fd;
 
-	*tmp = malloc(len + sizeof ".XXXXXX");
-	if (!*tmp)
-		die_errno("cannot allocate");
-	memcpy(*tmp, file, len);
-	memcpy(*tmp + len, ".XXXXXX", sizeof ".XXXXXX");
-	fd = mkostemp(*tmp, O_CLOEXEC);
+	if (len + sizeof ".XXXXXX" > PATH_MAX) {
+		errno = ENAMETOOLONG;
+		die_errno("cannot create pid file %s", file);
+	}
+	memcpy(tmp, file, len);
+	memcpy(tmp + len, ".XXXXXX", sizeof ".XXXXXX");
+	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0)
 		die_errno("cannot create pid file %s", file);
 	return fd;
@@ -271,9 +274,9 @@ static int pidfile_create(const char *file, char **tmp)
 static int pidfile_commit(int fd, const char *tmp, const char *file, pid_t pid)
 {
 	char buf[16];
-	int len = snprintf(buf, sizeof buf, "%d\n", (int)pid);
+	size_t len = format(buf, sizeof buf, "%d\n", (int)pid);
 
-	if (fchmod(fd, 0644) < 0 || write(fd, buf, (size_t)len) != len ||
+	if (fchmod(fd, 0644) < 0 || write(fd, buf, len) != (ssize_t)len ||
 	    close(fd) < 0 || rename(tmp, file) < 0) {
 		warn_errno("cannot write pid file %s", file);
 		unlink(tmp);
@@ -313,7 +316,7 @@ int main(int argc, char *argv[])
 	struct run r;
 	struct stat st;
 	int status[2], sync[2] = { -1, -1 }, sigfd, pidfd = -1, code;
-	char *pidtmp = NULL;
+	char pidtmp_buf[PATH_MAX], *pidtmp = NULL;
 	unsigned long flags;
 	pid_t child;
 
@@ -331,7 +334,7 @@ int main(int argc, char *argv[])
 			die_errno("cannot open network namespace %s", r.netns);
 	}
 	if (r.pidfile)
-		pidfd = pidfile_create(r.pidfile, &pidtmp);
+		pidfd = pidfile_create(r.pidfile, pidtmp = pidtmp_buf);
 
 	sigfd = supervise_signals();
 	if (pipe2(status, O_CLOEXEC) < 0 || (r.userns && pipe2(sync, O_CLOEXEC) < 0))

@@ -1,9 +1,7 @@
 /* hygiene.c - what the command must not inherit from its caller */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdlib.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -25,22 +23,39 @@ static bool kept(int fd, const int *keep, size_t nkeep)
 	return false;
 }
 
+/* A directory entry as getdents64 returns it. */
+struct dent64 {
+	unsigned long long ino;
+	long long off;
+	unsigned short reclen;
+	unsigned char type;
+	char name[];
+};
+
 /* Kernels before 5.9: walk /proc/self/fd, or failing that every possible
- * descriptor number. */
+ * descriptor number. Closing while reading is fine: the directory lists
+ * the descriptors that are open when each chunk is read. */
 static void close_slowly(const int *keep, size_t nkeep)
 {
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
+	char buf[4096];
 	struct rlimit rl;
-	int fd;
+	long n;
+	int fd, dir = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
-	if (d) {
-		while ((e = readdir(d))) {
-			fd = atoi(e->d_name);
-			if (fd >= 3 && fd != dirfd(d) && !kept(fd, keep, nkeep))
-				close(fd);
+	if (dir >= 0) {
+		while ((n = syscall(SYS_getdents64, dir, buf, sizeof buf)) > 0) {
+			for (long off = 0; off < n;) {
+				struct dent64 *e = (struct dent64 *)(void *)(buf + off);
+
+				off += e->reclen;
+				fd = 0;
+				for (const char *p = e->name; *p >= '0' && *p <= '9'; p++)
+					fd = fd * 10 + (*p - '0');
+				if (fd >= 3 && fd != dir && !kept(fd, keep, nkeep))
+					close(fd);
+			}
 		}
-		closedir(d);
+		close(dir);
 		return;
 	}
 	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)

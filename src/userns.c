@@ -8,6 +8,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "format.h"
 #include "userns.h"
 
 static int write_at(int dir, const char *path, const char *text)
@@ -32,19 +33,19 @@ int userns_write_maps(pid_t child, bool rootless, unsigned long base)
 
 	if (rootless) {
 		/* An unprivileged gid_map needs setgroups denied first. */
-		snprintf(path, sizeof path, "/proc/%d/setgroups", (int)child);
+		format(path, sizeof path, "/proc/%d/setgroups", (int)child);
 		if (write_at(AT_FDCWD, path, "deny") < 0)
 			return -1;
-		snprintf(map, sizeof map, "0 %u 1\n", (unsigned)geteuid());
+		format(map, sizeof map, "0 %u 1\n", (unsigned)geteuid());
 	} else {
-		snprintf(map, sizeof map, "0 %lu %lu\n", base, USERNS_RANGE);
+		format(map, sizeof map, "0 %lu %lu\n", base, USERNS_RANGE);
 	}
-	snprintf(path, sizeof path, "/proc/%d/uid_map", (int)child);
+	format(path, sizeof path, "/proc/%d/uid_map", (int)child);
 	if (write_at(AT_FDCWD, path, map) < 0)
 		return -1;
 	if (rootless)
-		snprintf(map, sizeof map, "0 %u 1\n", (unsigned)getegid());
-	snprintf(path, sizeof path, "/proc/%d/gid_map", (int)child);
+		format(map, sizeof map, "0 %u 1\n", (unsigned)getegid());
+	format(path, sizeof path, "/proc/%d/gid_map", (int)child);
 	return write_at(AT_FDCWD, path, map);
 }
 
@@ -85,12 +86,12 @@ void userns_nest(const struct ident *id, int proc)
 		die_errno("cannot create a user namespace for the command's ids");
 	if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
 		die_errno("cannot set dumpable");
-	snprintf(map, sizeof map, "%u %u 1\n", uid, outer_uid);
+	format(map, sizeof map, "%u %u 1\n", uid, outer_uid);
 	if (write_at(proc, "self/uid_map", map) < 0)
 		die_errno("cannot map user %u", uid);
 	if (write_at(proc, "self/setgroups", "deny") < 0)
 		die_errno("cannot deny setgroups");
-	snprintf(map, sizeof map, "%u %u 1\n", gid, outer_gid);
+	format(map, sizeof map, "%u %u 1\n", gid, outer_gid);
 	if (write_at(proc, "self/gid_map", map) < 0)
 		die_errno("cannot map group %u", gid);
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
