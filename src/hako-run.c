@@ -290,7 +290,7 @@ static void drop_privileges(const struct run *r)
 {
 	struct ident host = r->o.id;
 
-	if (r->rootless)
+	if (r->rootless || (!host.set_uid && !host.set_gid))
 		return;
 	if (r->userns) {
 		host.uid = (uid_t)(r->base + (host.set_uid ? host.uid : 0));
@@ -359,7 +359,8 @@ int main(int argc, char *argv[])
 	}
 	if (child == 0) {
 		close(status[0]);
-		close(sync[1]);
+		if (r.userns)
+			close(sync[1]);
 		sandbox(&r, status[1], sync[0]);
 	}
 	close(status[1]);
