@@ -332,6 +332,15 @@ int main(int argc, char *argv[])
 		r.netfd = open(r.netns, O_RDONLY | O_CLOEXEC);
 		if (r.netfd < 0)
 			die_errno("cannot open network namespace %s", r.netns);
+		/* In its own user namespace the sandbox has no say over a
+		 * network namespace that exists already: join it here, with
+		 * the caller's rights, and the clone stays in it. */
+		if (r.userns) {
+			if (setns(r.netfd, CLONE_NEWNET) < 0)
+				die_errno("cannot join network namespace %s", r.netns);
+			close(r.netfd);
+			r.netfd = -1;
+		}
 	}
 	if (r.pidfile)
 		pidfd = pidfile_create(r.pidfile, pidtmp = pidtmp_buf);
@@ -353,9 +362,8 @@ int main(int argc, char *argv[])
 		code = errno;
 		if (pidtmp)
 			unlink(pidtmp);
-		errno = code;
-		die_errno("cannot create namespaces%s",
-			  r.userns ? userns_hint(code) : "");
+		die("cannot create namespaces: %s%s", strerror(code),
+		    r.userns ? userns_hint(code) : "");
 	}
 	if (child == 0) {
 		close(status[0]);
