@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <sched.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,33 +124,21 @@ static void parse(struct run *r, int argc, char *argv[])
 }
 
 /* Step 3: .hako/init, as root, in the target, with the caller's
- * environment and the host still in view. */
+ * environment and the host still in view. posix_spawn is libc's fork and
+ * exec: it reports a failed exec itself, and costs no copy of our address
+ * space. */
 static void run_init(const char *target)
 {
 	static char init[] = ".hako/init";
 	char *argv[] = { init, NULL };
-	int p[2], err, status;
+	int err, status;
 	pid_t pid;
 
-	if (pipe2(p, O_CLOEXEC) < 0)
-		die_errno("cannot create a pipe");
-	pid = fork();
-	if (pid < 0)
-		die_errno("cannot fork %s/%s", target, init);
-	if (pid == 0) {
-		execve(init, argv, environ);
-		err = errno;
-		if (write(p[1], &err, sizeof err) < 0) {
-			/* the sandbox is gone */
-		}
-		_exit(EXIT_HAKO);
-	}
-	close(p[1]);
-	if (read(p[0], &err, sizeof err) == (ssize_t)sizeof err) {
+	err = posix_spawn(&pid, init, NULL, NULL, argv, environ);
+	if (err) {
 		errno = err;
 		die_errno("cannot execute %s/%s", target, init);
 	}
-	close(p[0]);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			die_errno("cannot wait for %s/%s", target, init);
@@ -285,12 +274,17 @@ static int pidfile_commit(int fd, const char *tmp, const char *file, pid_t pid)
 	return 0;
 }
 
+static bool must_drop_privileges(const struct run *r)
+{
+	return !r->rootless && (r->o.id.set_uid || r->o.id.set_gid);
+}
+
 /* The supervisor takes the command's identity too, as the host sees it. */
 static void drop_privileges(const struct run *r)
 {
 	struct ident host = r->o.id;
 
-	if (r->rootless || (!host.set_uid && !host.set_gid))
+	if (!must_drop_privileges(r))
 		return;
 	if (r->userns) {
 		host.uid = (uid_t)(r->base + (host.set_uid ? host.uid : 0));
@@ -384,6 +378,10 @@ int main(int argc, char *argv[])
 		close(sync[1]);
 	}
 
+	/* With nothing to do once the command runs, only its end matters
+	 * (the start pipe stays open: the child checks we are alive by it). */
+	if (!r.pidfile && !must_drop_privileges(&r))
+		return await_exit(child, sigfd);
 	code = await_start(child, status[0], sigfd);
 	if (code >= 0) {
 		if (pidtmp)

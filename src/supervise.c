@@ -12,7 +12,8 @@
 
 int supervise_signals(void)
 {
-	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	static const int handled[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+	struct sigaction dfl = { .sa_handler = SIG_DFL }, old;
 	sigset_t set;
 	int fd;
 
@@ -21,10 +22,13 @@ int supervise_signals(void)
 		die_errno("cannot reset SIGCHLD");
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGQUIT);
+	/* A signal the caller ignores stays ignored (nohup, or a script's
+	 * background job, which ignores SIGINT and SIGQUIT): blocking it
+	 * would let it queue for us after all. */
+	for (size_t i = 0; i < sizeof handled / sizeof handled[0]; i++)
+		if (sigaction(handled[i], NULL, &old) == 0 &&
+		    old.sa_handler != SIG_IGN)
+			sigaddset(&set, handled[i]);
 	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
 		die_errno("cannot block signals");
 	fd = signalfd(-1, &set, SFD_CLOEXEC);
