@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <grp.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -257,10 +258,8 @@ static bool set_ids(const struct ident *id)
 	return true;
 }
 
-void become(const struct ident *id, int userns_proc)
+static void become_ids(const struct ident *id, int userns_proc)
 {
-	if (!id->set_uid && !id->set_gid)
-		return;
 	/* In a user namespace we hold every capability, so EPERM means its
 	 * setgroups file says "deny" (every rootless one): the kernel has
 	 * fixed the groups, and there is nothing we may clear. */
@@ -277,6 +276,17 @@ void become(const struct ident *id, int userns_proc)
 	if (!set_ids(id))
 		die_errno("cannot set user %u, group %u in a nested user namespace",
 			  (unsigned)id->uid, (unsigned)id->gid);
+}
+
+void become(const struct ident *id, int userns_proc)
+{
+	if (!id->set_uid && !id->set_gid)
+		return;
+	become_ids(id, userns_proc);
+	/* A change of credentials makes us dumpable again when the sysctl
+	 * fs.suid_dumpable says so; we still are inside, or supervise. */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		die_errno("cannot clear dumpable");
 }
 
 static const char *env_path(char *const env[])

@@ -291,8 +291,6 @@ static void drop_privileges(const struct run *r)
 		host.gid = (gid_t)(r->base + (host.set_gid ? host.gid : 0));
 	}
 	become(&host, -1);
-	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
-		die_errno("cannot clear dumpable");
 }
 
 static void __attribute__((noreturn)) abandon(pid_t child, const char *what)

@@ -10,12 +10,17 @@ BUSYBOX=${BUSYBOX:-/bin/busybox}
 # make_sandbox DIR: busybox (static) with its applets in /bin, empty /proc,
 # /tmp and /.hako, and an init that mounts proc and a tmpfs on /tmp.
 make_sandbox() {
-	local dir=$1 applet
+	local dir=$1 real
 	mkdir -p "$dir/.hako" "$dir/bin" "$dir/proc" "$dir/tmp" "$dir/etc"
 	cp "$BUSYBOX" "$dir/bin/busybox"
-	for applet in $("$BUSYBOX" --list); do
-		[ -e "$dir/bin/$applet" ] || ln -s busybox "$dir/bin/$applet"
-	done
+	# One call for all the applet links; they point at busybox's real
+	# path on the host, which then has to exist in the sandbox too.
+	"$BUSYBOX" --install -s "$dir/bin"
+	real=$(readlink -f "$BUSYBOX")
+	if [ "$real" != /bin/busybox ]; then
+		mkdir -p "$dir${real%/*}"
+		ln -sf /bin/busybox "$dir$real"
+	fi
 	echo sandbox-file > "$dir/etc/marker"
 	write_init "$dir" 'mount -t proc proc proc && mount -t tmpfs tmpfs tmp'
 }
