@@ -1,0 +1,212 @@
+/*
+ * floor: the least work that reaches the same end state as hako-run (or,
+ * with -e, hako-enter). It is the benchmark's lower bound: no option
+ * parsing beyond the flags below, no error pipe, no parent-death signal,
+ * no hygiene, no identity switch, no seccomp filter. It exists only so
+ * that bench/run can say how far hako is from the cost of the system
+ * calls themselves.
+ *
+ *   floor [-i] [-n] DIR CMD [ARG...]   new mount, pid, ipc, uts, cgroup and
+ *                                      (without -n) net namespaces; with -i
+ *                                      DIR/.hako/init runs first
+ *   floor -e PID CMD [ARG...]          join PID's namespaces through a pidfd
+ *
+ * CMD is executed as given (no PATH search) with an empty environment.
+ * Exit status: CMD's (128+N when killed by signal N); 125 when the floor
+ * itself failed, 126/127 when CMD could not be executed / was not found.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434 /* the same number on every architecture */
+#endif
+#ifndef CLONE_NEWCGROUP
+#define CLONE_NEWCGROUP 0x02000000
+#endif
+#ifndef MNT_DETACH
+#define MNT_DETACH 2
+#endif
+
+extern char **environ;
+
+static void die(const char *what)
+{
+	fprintf(stderr, "floor: %s: %s\n", what, strerror(errno));
+	_exit(125);
+}
+
+/* Wait for a child and turn its fate into a shell-style exit status. */
+static int reap(pid_t pid)
+{
+	int st;
+
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			die("waitpid");
+	if (WIFSIGNALED(st))
+		return 128 + WTERMSIG(st);
+	return WEXITSTATUS(st);
+}
+
+static void run_command(char **argv)
+{
+	char *no_env[] = { NULL };
+
+	execve(argv[0], argv, no_env);
+	fprintf(stderr, "floor: %s: %s\n", argv[0], strerror(errno));
+	_exit(errno == ENOENT ? 127 : 126);
+}
+
+/* Translate statvfs's ST_* bits into the MS_* flags a remount must keep. */
+static unsigned long kept_flags(const char *path)
+{
+	static const struct { unsigned long st, ms; } map[] = {
+		{ ST_NOSUID, MS_NOSUID },
+		{ ST_NODEV, MS_NODEV },
+		{ ST_NOEXEC, MS_NOEXEC },
+		{ ST_SYNCHRONOUS, MS_SYNCHRONOUS },
+		{ ST_MANDLOCK, MS_MANDLOCK },
+		{ ST_NOATIME, MS_NOATIME },
+		{ ST_NODIRATIME, MS_NODIRATIME },
+		{ ST_RELATIME, MS_RELATIME },
+	};
+	struct statvfs sv;
+	unsigned long ms = 0;
+	size_t i;
+
+	if (statvfs(path, &sv) < 0)
+		die("statvfs");
+	for (i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (sv.f_flag & map[i].st)
+			ms |= map[i].ms;
+	return ms;
+}
+
+/* Runs in the new namespaces; never returns. */
+static void sandbox(const char *dir, int with_init, char **argv)
+{
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		die("make / private");
+	if (mount(dir, dir, NULL, MS_BIND | MS_REC, NULL) < 0)
+		die("bind target");
+	if (chdir(dir) < 0)
+		die("chdir target");
+	if (with_init) {
+		static char init_path[] = ".hako/init";
+		char *init_argv[] = { init_path, NULL };
+		pid_t pid = fork();
+
+		if (pid < 0)
+			die("fork init");
+		if (pid == 0) {
+			execve(init_argv[0], init_argv, environ);
+			die(".hako/init");
+		}
+		if (reap(pid) != 0) {
+			fprintf(stderr, "floor: .hako/init failed\n");
+			_exit(125);
+		}
+	}
+	if (mount(NULL, ".", NULL,
+		  MS_REMOUNT | MS_BIND | MS_RDONLY | kept_flags("."), NULL) < 0)
+		die("remount read-only");
+	if (syscall(SYS_pivot_root, ".", ".hako") < 0)
+		die("pivot_root");
+	if (chdir("/") < 0)
+		die("chdir /");
+	if (umount2("/.hako", MNT_DETACH) < 0)
+		die("detach old root");
+	run_command(argv);
+}
+
+static int do_run(const char *dir, int with_init, int share_net, char **argv)
+{
+	unsigned long flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC |
+			      CLONE_NEWUTS | CLONE_NEWCGROUP;
+	long pid;
+
+	if (!share_net)
+		flags |= CLONE_NEWNET;
+	/* fork semantics: no new stack, the child returns 0 here */
+	pid = syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
+	if (pid < 0)
+		die("clone");
+	if (pid == 0)
+		sandbox(dir, with_init, argv);
+	return reap((pid_t)pid);
+}
+
+static int do_enter(const char *pidstr, char **argv)
+{
+	int fd;
+	pid_t pid;
+	char *end;
+	long target = strtol(pidstr, &end, 10);
+
+	if (*pidstr == '\0' || *end != '\0' || target <= 0) {
+		fprintf(stderr, "floor: bad pid: %s\n", pidstr);
+		return 125;
+	}
+	fd = (int)syscall(SYS_pidfd_open, (pid_t)target, 0);
+	if (fd < 0)
+		die("pidfd_open");
+	if (setns(fd, CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC |
+		      CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWCGROUP) < 0)
+		die("setns");
+	close(fd);
+	pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (pid == 0)
+		run_command(argv);
+	return reap(pid);
+}
+
+static int usage(void)
+{
+	fputs("usage: floor [-i] [-n] DIR CMD [ARG...]\n"
+	      "       floor -e PID CMD [ARG...]\n", stderr);
+	return 125;
+}
+
+int main(int argc, char **argv)
+{
+	int with_init = 0, share_net = 0, enter = 0;
+	int i = 1;
+
+	for (; i < argc && argv[i][0] == '-' && argv[i][1] != '\0'; i++) {
+		const char *p;
+
+		if (strcmp(argv[i], "--") == 0) {
+			i++;
+			break;
+		}
+		for (p = argv[i] + 1; *p; p++) {
+			switch (*p) {
+			case 'i': with_init = 1; break;
+			case 'n': share_net = 1; break;
+			case 'e': enter = 1; break;
+			default: return usage();
+			}
+		}
+	}
+	if (argc - i < 2)
+		return usage();
+	if (enter)
+		return do_enter(argv[i], argv + i + 1);
+	return do_run(argv[i], with_init, share_net, argv + i + 1);
+}
