@@ -3,7 +3,9 @@
 # in a temp dir that teardown always removes (mounts and processes too).
 
 HAKO_BIN=${HAKO_BIN:-$(cd "$BATS_TEST_DIRNAME/.." && pwd)}
+# shellcheck disable=SC2034 # used by the .bats files
 RUN=$HAKO_BIN/hako-run
+# shellcheck disable=SC2034
 ENTER=$HAKO_BIN/hako-enter
 BUSYBOX=${BUSYBOX:-/bin/busybox}
 
@@ -47,8 +49,8 @@ track() {
 
 # wait_for FILE: until it exists and is not empty (at most ~5 s).
 wait_for() {
-	local i
-	for i in $(seq 100); do
+	local _
+	for _ in $(seq 100); do
 		[ -s "$1" ] && return 0
 		sleep 0.05
 	done
@@ -60,7 +62,7 @@ sandbox_teardown() {
 	local pid m
 	[ -n "${TMP:-}" ] && [ -d "$TMP" ] || return 0
 	while read -r pid; do
-		[ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null || true
+		if [ -n "$pid" ]; then kill -KILL "$pid" 2>/dev/null || true; fi
 	done < "$TMP/pids"
 	while read -r pid; do
 		[ -n "$pid" ] && while kill -0 "$pid" 2>/dev/null; do sleep 0.02; done
