@@ -127,26 +127,32 @@ static void parse(struct run *r, int argc, char *argv[])
  * environment and the host still in view. posix_spawn is libc's fork and
  * exec: it reports a failed exec itself, and costs no copy of our address
  * space. */
-static void run_init(const char *target)
+static pid_t start_init(const char *target)
 {
 	static char init[] = ".hako/init";
 	char *argv[] = { init, NULL };
-	int err, status;
 	pid_t pid;
+	int err = posix_spawn(&pid, init, NULL, NULL, argv, environ);
 
-	err = posix_spawn(&pid, init, NULL, NULL, argv, environ);
 	if (err) {
 		errno = err;
 		die_errno("cannot execute %s/%s", target, init);
 	}
+	return pid;
+}
+
+static void finish_init(const char *target, pid_t pid)
+{
+	int status;
+
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
-			die_errno("cannot wait for %s/%s", target, init);
+			die_errno("cannot wait for %s/.hako/init", target);
 	if (WIFSIGNALED(status))
-		die("%s/%s killed by signal %d (%s)", target, init,
+		die("%s/.hako/init killed by signal %d (%s)", target,
 		    WTERMSIG(status), strsignal(WTERMSIG(status)));
 	if (WEXITSTATUS(status) != 0)
-		die("%s/%s failed with exit status %d", target, init,
+		die("%s/.hako/init failed with exit status %d", target,
 		    WEXITSTATUS(status));
 }
 
@@ -186,9 +192,11 @@ sandbox(const struct run *r, int status_fd, int sync_fd)
 {
 	char go;
 	int proc = -1;
+	pid_t init;
 
 	die_notify(status_fd);
-	reset_signals();
+	/* init must not inherit the supervisor's blocked signals. */
+	unblock_signals();
 	if (r->userns) {
 		/* Wait for the supervisor to write our id maps. */
 		if (read(sync_fd, &go, 1) != 1)
@@ -213,8 +221,17 @@ sandbox(const struct run *r, int status_fd, int sync_fd)
 	if (r->netfd >= 0 && setns(r->netfd, CLONE_NEWNET) < 0)
 		die_errno("cannot join network namespace %s", r->netns);
 
-	/* 3. */
-	run_init(r->target);
+	/* 3. While init runs, on the other CPU as like as not, the parts of
+	 * the command's hygiene that only concern this process are done:
+	 * the kernel's side of them (a keyring made, a filter compiled) then
+	 * costs nothing the caller waits for. Nothing that follows needs the
+	 * two ioctls the filter refuses, nor privileges exec could raise. */
+	init = start_init(r->target);
+	reset_signals();
+	new_session_keyring();
+	no_new_privs();
+	forbid_tty_injection();
+	finish_init(r->target, init);
 
 	/* 4. */
 	if (!r->writable)
@@ -229,14 +246,12 @@ sandbox(const struct run *r, int status_fd, int sync_fd)
 	if (umount2("/.hako", MNT_DETACH) < 0)
 		die_errno("cannot detach the old root");
 
-	/* 6. Identity (which clears the death signal), hygiene, exec. */
+	/* 6. Identity (which clears the death signal), working directory,
+	 * exec; the rest of the hygiene was done in step 3. */
 	become(&r->o.id, proc);
 	die_with_parent(status_fd);
-	new_session_keyring();
-	no_new_privs();
 	if (chdir(r->o.dir) < 0)
 		die_errno("cannot change directory to %s", r->o.dir);
-	forbid_tty_injection();
 	exec_command(r->argv, r->o.env);
 }
 

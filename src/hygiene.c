@@ -91,18 +91,28 @@ void close_inherited(const int *keep, size_t nkeep)
 			die_errno("cannot keep descriptor %d", keep[i]);
 }
 
-void reset_signals(void)
+void unblock_signals(void)
 {
-	struct sigaction sa = { .sa_handler = SIG_DFL };
 	sigset_t none;
 
-	/* exec resets handled signals but keeps ignored ones; libc refuses
-	 * its own internal signals, which it never lets a caller ignore. */
-	for (int sig = 1; sig < NSIG; sig++)
-		sigaction(sig, &sa, NULL);
 	sigemptyset(&none);
 	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
 		die_errno("cannot reset the signal mask");
+}
+
+void reset_signals(void)
+{
+	/* The kernel's struct sigaction, all zero whatever its layout:
+	 * SIG_DFL, no flags, an empty mask. */
+	static const unsigned long dfl[4];
+
+	/* exec resets handled signals but keeps ignored ones. The system call
+	 * itself, since libc refuses its own internal signals (32 and 33 in
+	 * glibc) that another caller may well have ignored. SIGKILL and
+	 * SIGSTOP fail, and are default anyway. */
+	for (int sig = 1; sig < NSIG; sig++)
+		syscall(SYS_rt_sigaction, sig, dfl, NULL, (NSIG - 1) / 8);
+	unblock_signals();
 }
 
 void leave_caller_session(void)

@@ -8,6 +8,9 @@
  * close-on-exec flag is cleared so that they do reach the command. */
 void close_inherited(const int *keep, size_t nkeep);
 
+/* An empty signal mask. */
+void unblock_signals(void);
+
 /* Default dispositions for every signal, and an empty mask. */
 void reset_signals(void);
 
