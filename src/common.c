@@ -219,10 +219,12 @@ bool opts_common(struct opts *o, int c, const char *arg, const char *usage)
 	return true;
 }
 
-/* getopt reported an unknown option or a missing argument. */
-void bad_option(int c, char *const argv[])
+/* getopt reported an unknown option or a missing argument. Where optind
+ * points afterwards differs between libcs (past the end, for a missing
+ * argument in musl), so the word is only looked at when it exists. */
+void bad_option(int c, int argc, char *const argv[])
 {
-	const char *word = argv[optind - 1];
+	const char *word = optind - 1 < argc ? argv[optind - 1] : argv[argc - 1];
 	const char *what = c == ':' ? "option requires an argument"
 				    : "invalid option";
 

@@ -57,7 +57,7 @@ struct opts {
 void opts_init(struct opts *o, int argc);
 bool opts_common(struct opts *o, int c, const char *arg, const char *usage);
 void opts_finish(struct opts *o);
-void bad_option(int c, char *const argv[]);
+void bad_option(int c, int argc, char *const argv[]);
 
 /* Become the command's identity: groups, gid, uid (in that order).
  * USERNS_PROC is -1 outside a user namespace; inside one, a descriptor for

@@ -238,7 +238,7 @@ int main(int argc, char *argv[])
 		if (c == 'f')
 			fork_mode = true;
 		else
-			bad_option(c, argv);
+			bad_option(c, argc, argv);
 	}
 	if (optind >= argc)
 		die("must provide sandbox PID");

@@ -110,7 +110,7 @@ static void parse(struct run *r, int argc, char *argv[])
 				r->base = parse_base(optarg);
 			break;
 		default:
-			bad_option(c, argv);
+			bad_option(c, argc, argv);
 		}
 	}
 	if (optind >= argc)

@@ -29,29 +29,6 @@ start_box() {
 	running_as "$BOX" sleep
 }
 
-# running_as PID COMM: wait until PID has executed COMM (~4 s).
-running_as() {
-	local i
-	for i in $(seq 200); do
-		[ "$(cat "/proc/$1/comm" 2>/dev/null)" = "$2" ] && return 0
-		sleep 0.02
-	done
-	return 1
-}
-
-# gone PID: the process has ended (absent, or a zombie) within ~4 s.
-gone() {
-	local i st
-	for i in $(seq 200); do
-		st=$(sed -n 's/.*) \(.\).*/\1/p' "/proc/$1/stat" 2>/dev/null) || return 0
-		if [ -z "$st" ] || [ "$st" = Z ]; then
-			return 0
-		fi
-		sleep 0.02
-	done
-	return 1
-}
-
 # child_of PID: the (single) child of PID once it has one (~4 s).
 child_of() {
 	local i c
@@ -79,21 +56,6 @@ assert_clean() {
 		[ -z "$left" ]
 	fi
 	! grep -F -- "$TMP" /proc/self/mountinfo
-}
-
-# expect_error STATUS MESSAGE COMMAND...: exactly STATUS, nothing on
-# stdout, exactly the line MESSAGE on stderr, nothing left behind.
-expect_error() {
-	local want=$1 msg=$2 rc=0
-	shift 2
-	"$@" </dev/null >"$TMP/err.stdout" 2>"$TMP/err.stderr" || rc=$?
-	echo "status=$rc stdout=[$(cat "$TMP/err.stdout")] stderr=[$(cat "$TMP/err.stderr")]"
-	echo "want=$want msg=[$msg]"
-	[ "$rc" -eq "$want" ]
-	[ ! -s "$TMP/err.stdout" ]
-	printf '%s\n' "$msg" | cmp - "$TMP/err.stderr"
-	rm -f "$TMP/err.stdout" "$TMP/err.stderr"
-	assert_clean
 }
 
 # ns_of PID: "name link" for each namespace of PID.

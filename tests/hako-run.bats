@@ -29,22 +29,6 @@ assert_clean() {
 	! grep -F -- "$TMP" /proc/self/mountinfo
 }
 
-# expect_error STATUS MESSAGE COMMAND...: the command fails with exactly
-# STATUS, prints nothing on stdout and exactly the line MESSAGE on stderr
-# (compared byte for byte), and leaves nothing behind.
-expect_error() {
-	local want=$1 msg=$2 rc=0
-	shift 2
-	"$@" </dev/null >"$TMP/err.stdout" 2>"$TMP/err.stderr" || rc=$?
-	echo "status=$rc stdout=[$(cat "$TMP/err.stdout")] stderr=[$(cat "$TMP/err.stderr")]"
-	echo "want=$want msg=[$msg]"
-	[ "$rc" -eq "$want" ]
-	[ ! -s "$TMP/err.stdout" ]
-	printf '%s\n' "$msg" | cmp - "$TMP/err.stderr"
-	rm -f "$TMP/err.stdout" "$TMP/err.stderr"
-	assert_clean
-}
-
 # start_bg PIDFILE ARGS...: hako-run -p PIDFILE ARGS in the background;
 # sets SUP (the supervisor) and BOX (the sandbox's pid from PIDFILE).
 start_bg() {
@@ -56,29 +40,6 @@ start_bg() {
 	track "$SUP"
 	wait_for "$pf"
 	BOX=$(cat "$pf")
-}
-
-# gone PID: the process has ended (absent, or a zombie) within ~4 s.
-gone() {
-	local i st
-	for i in $(seq 200); do
-		st=$(sed -n 's/.*) \(.\).*/\1/p' "/proc/$1/stat" 2>/dev/null) || return 0
-		if [ -z "$st" ] || [ "$st" = Z ]; then
-			return 0
-		fi
-		sleep 0.02
-	done
-	return 1
-}
-
-# running_as PID COMM: wait until PID has executed COMM (~4 s).
-running_as() {
-	local i
-	for i in $(seq 200); do
-		[ "$(cat "/proc/$1/comm" 2>/dev/null)" = "$2" ] && return 0
-		sleep 0.02
-	done
-	return 1
 }
 
 # exec_script FILE TEXT: an executable shell script.

@@ -57,6 +57,46 @@ wait_for() {
 	return 1
 }
 
+# expect_error STATUS MESSAGE COMMAND...: the command fails with exactly
+# STATUS, prints nothing on stdout and exactly the line MESSAGE on stderr
+# (compared byte for byte), and leaves nothing behind (the calling file's
+# own assert_clean says what that means there).
+expect_error() {
+	local want=$1 msg=$2 rc=0
+	shift 2
+	"$@" </dev/null >"$TMP/err.stdout" 2>"$TMP/err.stderr" || rc=$?
+	echo "status=$rc stdout=[$(cat "$TMP/err.stdout")] stderr=[$(cat "$TMP/err.stderr")]"
+	echo "want=$want msg=[$msg]"
+	[ "$rc" -eq "$want" ]
+	[ ! -s "$TMP/err.stdout" ]
+	printf '%s\n' "$msg" | cmp - "$TMP/err.stderr"
+	rm -f "$TMP/err.stdout" "$TMP/err.stderr"
+	assert_clean
+}
+
+# gone PID: the process has ended (absent, or a zombie) within ~4 s.
+gone() {
+	local _ st
+	for _ in $(seq 200); do
+		st=$(sed -n 's/.*) \(.\).*/\1/p' "/proc/$1/stat" 2>/dev/null) || return 0
+		if [ -z "$st" ] || [ "$st" = Z ]; then
+			return 0
+		fi
+		sleep 0.02
+	done
+	return 1
+}
+
+# running_as PID COMM: wait until PID has executed COMM (~4 s).
+running_as() {
+	local _
+	for _ in $(seq 200); do
+		[ "$(cat "/proc/$1/comm" 2>/dev/null)" = "$2" ] && return 0
+		sleep 0.02
+	done
+	return 1
+}
+
 # Called from each file's teardown, whatever happened in the test.
 sandbox_teardown() {
 	local pid m

@@ -38,17 +38,6 @@ teardown() {
 	fi
 }
 
-# gone PID: the process has exited (absent, or a zombie), within ~5 s.
-gone() {
-	local i state
-	for i in $(seq 100); do
-		state=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 0
-		[ "$state" = Z ] && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
 # sandbox_pid FILE: wait for a pid file, remember the pid, print it.
 sandbox_pid() {
 	wait_for "$1" || { echo "no pid file $1" >&2; return 1; }
