@@ -62,6 +62,8 @@ static const struct ns {
 	{ "cgroup", CLONE_NEWCGROUP },
 };
 #define NNS (sizeof namespaces / sizeof namespaces[0])
+#define JOINED (CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | \
+		CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWCGROUP)
 
 static pid_t parse_pid(const char *arg)
 {
@@ -75,27 +77,34 @@ static pid_t parse_pid(const char *arg)
 	return (pid_t)v;
 }
 
-/* The namespaces of PID (seen through PROC, its /proc directory) that are
- * not ours: those are the ones to join. */
-static int differing(pid_t pid, int proc, struct stat st[NNS])
+/* Whether namespace I of PID (seen through PROC, its /proc directory) is
+ * ours; ST gets its identity. */
+static bool ours(pid_t pid, int proc, size_t i, struct stat *st)
 {
 	char path[32];
 	struct stat self;
+
+	format(path, sizeof path, "ns/%s", namespaces[i].name);
+	if (fstatat(proc, path, st, 0) < 0) {
+		if (errno == ENOENT && namespaces[i].flag == CLONE_NEWCGROUP)
+			return true; /* a kernel without cgroup namespaces */
+		die_errno("cannot inspect the namespaces of %d", (int)pid);
+	}
+	format(path, sizeof path, "/proc/self/ns/%s", namespaces[i].name);
+	if (stat(path, &self) < 0)
+		die_errno("cannot inspect %s", path);
+	return st->st_ino == self.st_ino && st->st_dev == self.st_dev;
+}
+
+/* The namespaces of PID that are not ours: those are the ones to join. */
+static int differing(pid_t pid, int proc)
+{
+	struct stat st;
 	int flags = 0;
 
-	for (size_t i = 0; i < NNS; i++) {
-		format(path, sizeof path, "ns/%s", namespaces[i].name);
-		if (fstatat(proc, path, &st[i], 0) < 0) {
-			if (errno == ENOENT && i == NNS - 1)
-				continue; /* a kernel without cgroup namespaces */
-			die_errno("cannot inspect the namespaces of %d", (int)pid);
-		}
-		format(path, sizeof path, "/proc/self/ns/%s", namespaces[i].name);
-		if (stat(path, &self) < 0)
-			die_errno("cannot inspect %s", path);
-		if (st[i].st_ino != self.st_ino || st[i].st_dev != self.st_dev)
+	for (size_t i = 0; i < NNS; i++)
+		if (!ours(pid, proc, i, &st))
 			flags |= namespaces[i].flag;
-	}
 	return flags;
 }
 
@@ -105,7 +114,7 @@ static int differing(pid_t pid, int proc, struct stat st[NNS])
  * descriptor for that namespace, or -1 when it is the process's own. */
 static int owning_userns(pid_t pid, int proc, const struct stat *user)
 {
-	struct stat owner;
+	struct stat owner, self;
 	int mnt = openat(proc, "ns/mnt", O_RDONLY | O_CLOEXEC), fd;
 
 	if (mnt < 0)
@@ -116,7 +125,10 @@ static int owning_userns(pid_t pid, int proc, const struct stat *user)
 		return -1; /* the kernel cannot say: join the process's own */
 	if (fstat(fd, &owner) < 0)
 		die_errno("cannot inspect the namespaces of %d", (int)pid);
-	if (owner.st_ino == user->st_ino && owner.st_dev == user->st_dev) {
+	/* The process's own, or ours (it shares our mounts): nothing nested. */
+	if ((owner.st_ino == user->st_ino && owner.st_dev == user->st_dev) ||
+	    (stat("/proc/self/ns/user", &self) == 0 &&
+	     owner.st_ino == self.st_ino && owner.st_dev == self.st_dev)) {
 		close(fd);
 		return -1;
 	}
@@ -158,12 +170,13 @@ static void join_each(pid_t pid, int proc, int flags, int userfd)
 /* Join every namespace of PID that differs from ours, all at once through
  * a pidfd where the kernel can: a pid reused after the sandbox died can
  * then not be half-entered. When a user namespace was joined, returns a
- * descriptor for our own /proc directory (see become()), else -1. */
+ * descriptor for the host's /proc (see become()), else -1. */
 static int join(pid_t pid)
 {
 	char path[32];
-	struct stat st[NNS];
+	struct stat user;
 	int pidfd, proc, flags, userfd = -1, self = -1;
+	bool new_user;
 
 	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (pidfd < 0 && errno != ENOSYS && errno != EINVAL)
@@ -174,14 +187,23 @@ static int join(pid_t pid)
 		die_errno("cannot open process %d", (int)pid);
 	/* Should PID have been reused in between, the setns on the pidfd
 	 * below fails: the process it names is gone. */
-	flags = differing(pid, proc, st);
-	if (flags & CLONE_NEWUSER) {
+	new_user = !ours(pid, proc, 0, &user);
+	if (new_user) {
 		self = userns_proc();
-		if (flags & CLONE_NEWNS)
-			userfd = owning_userns(pid, proc, &st[0]);
+		userfd = owning_userns(pid, proc, &user);
 	}
 	if (pidfd >= 0 && userfd < 0) {
-		if (flags == 0 || setns(pidfd, flags) == 0) {
+		/* Joining a namespace we are in already changes nothing, so
+		 * first try them all (but the user namespace, which the kernel
+		 * refuses to re-enter): that spares looking at each. If one
+		 * cannot be joined, it may be one we share (a rootless sandbox
+		 * on the host's network): then only those that differ. */
+		flags = JOINED & ~CLONE_NEWUSER;
+		if (new_user)
+			flags |= CLONE_NEWUSER;
+		if (setns(pidfd, flags) == 0 ||
+		    ((errno == EPERM || errno == EINVAL) &&
+		     ((flags = differing(pid, proc)) == 0 || setns(pidfd, flags) == 0))) {
 			close(pidfd);
 			close(proc);
 			return self;
@@ -189,7 +211,7 @@ static int join(pid_t pid)
 		if (errno != EINVAL)
 			die_errno("cannot join the namespaces of %d", (int)pid);
 	}
-	join_each(pid, proc, flags, userfd);
+	join_each(pid, proc, differing(pid, proc), userfd);
 	if (pidfd >= 0)
 		close(pidfd);
 	close(proc);
@@ -283,11 +305,17 @@ int main(int argc, char *argv[])
 		leave_caller_session();
 		run(&o, &id, userns, cmd, status[1]);
 	}
+	/* The parent takes the command's identity once the command runs (not
+	 * before: it must stay able to kill a child that is still root).
+	 * With no identity to take it only waits for the end; the start pipe
+	 * stays open all the same, since the child checks we are alive by it,
+	 * and a child that fails says so itself and exits 125. */
 	close(status[1]);
-	code = await_start(child, status[0], sigfd);
-	if (code >= 0)
-		return code;
-	close(status[0]);
-	become(&id, userns);
+	if (id.set_uid || id.set_gid) {
+		code = await_start(child, status[0], sigfd);
+		if (code >= 0)
+			return code;
+		become(&id, userns);
+	}
 	return await_exit(child, sigfd);
 }
