@@ -16,7 +16,6 @@
 #include "common.h"
 #include "format.h"
 #include "userdb.h"
-#include "userns.h"
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
@@ -91,13 +90,30 @@ void warn_errno(const char *fmt, ...)
 	va_end(ap);
 }
 
+bool parse_decimal(const char *s, unsigned long long max, unsigned long long *out)
+{
+	unsigned long long v = 0;
+
+	if (*s == '\0')
+		return false;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return false;
+		v = v * 10 + (unsigned)(*s - '0');
+		if (v > max)
+			return false;
+	}
+	*out = v;
+	return true;
+}
+
 /* A uid or gid: all digits and below 4294967295, since (uid_t)-1 means
  * "unchanged" to the kernel and 4294967296 would wrap to root.
  * Returns 1 for a valid number, 0 for something that is not a number (a
  * name, to be looked up), -1 for a number out of range or an empty value. */
 static int parse_id(const char *s, unsigned int *out)
 {
-	unsigned long long v = 0;
+	unsigned long long v;
 	const char *p;
 
 	if (*s == '\0')
@@ -105,11 +121,8 @@ static int parse_id(const char *s, unsigned int *out)
 	for (p = s; *p; p++)
 		if (*p < '0' || *p > '9')
 			return 0;
-	for (p = s; *p; p++) {
-		v = v * 10 + (unsigned)(*p - '0');
-		if (v >= 4294967295ULL)
-			return -1;
-	}
+	if (!parse_decimal(s, 4294967294ULL, &v))
+		return -1;
 	*out = (unsigned int)v;
 	return 1;
 }
@@ -145,12 +158,9 @@ static void set_group(struct opts *o, const char *arg)
 
 static void add_keep_fd(struct opts *o, const char *arg)
 {
-	long fd = 0;
-	const char *p;
+	unsigned long long fd;
 
-	for (p = arg; *p >= '0' && *p <= '9' && fd <= INT_MAX; p++)
-		fd = fd * 10 + (*p - '0');
-	if (*arg == '\0' || *p != '\0' || fd > INT_MAX || fd < 3)
+	if (!parse_decimal(arg, INT_MAX, &fd) || fd < 3)
 		die("invalid descriptor to keep: %s", arg);
 	if (fcntl((int)fd, F_GETFD) < 0)
 		die_errno("invalid descriptor to keep: %s", arg);
@@ -244,47 +254,19 @@ void opts_finish(struct opts *o)
 	o->env[o->nenv] = NULL;
 }
 
-/* The ids, or false when the user namespace does not map them. */
-static bool set_ids(const struct ident *id)
-{
-	if (id->set_gid && setresgid(id->gid, id->gid, id->gid) < 0) {
-		if (errno == EINVAL)
-			return false;
-		die_errno("cannot set group %u", (unsigned)id->gid);
-	}
-	if (id->set_uid && setresuid(id->uid, id->uid, id->uid) < 0) {
-		if (errno == EINVAL)
-			return false;
-		die_errno("cannot set user %u", (unsigned)id->uid);
-	}
-	return true;
-}
-
-static void become_ids(const struct ident *id, int userns_proc)
-{
-	/* In a user namespace we hold every capability, so EPERM means its
-	 * setgroups file says "deny" (every rootless one): the kernel has
-	 * fixed the groups, and there is nothing we may clear. */
-	if (setgroups(0, NULL) < 0 && !(errno == EPERM && userns_proc >= 0))
-		die_errno("cannot clear supplementary groups");
-	if (set_ids(id))
-		return;
-	if (userns_proc < 0) {
-		errno = EINVAL;
-		die_errno("cannot set user %u, group %u",
-			  (unsigned)id->uid, (unsigned)id->gid);
-	}
-	userns_nest(id, userns_proc);
-	if (!set_ids(id))
-		die_errno("cannot set user %u, group %u in a nested user namespace",
-			  (unsigned)id->uid, (unsigned)id->gid);
-}
-
-void become(const struct ident *id, int userns_proc)
+void become(const struct ident *id, bool in_userns)
 {
 	if (!id->set_uid && !id->set_gid)
 		return;
-	become_ids(id, userns_proc);
+	/* In a user namespace we hold every capability, so EPERM means its
+	 * setgroups file says "deny" (every rootless one): the kernel has
+	 * fixed the groups, and there is nothing we may clear. */
+	if (setgroups(0, NULL) < 0 && !(errno == EPERM && in_userns))
+		die_errno("cannot clear supplementary groups");
+	if (id->set_gid && setresgid(id->gid, id->gid, id->gid) < 0)
+		die_errno("cannot set group %u", (unsigned)id->gid);
+	if (id->set_uid && setresuid(id->uid, id->uid, id->uid) < 0)
+		die_errno("cannot set user %u", (unsigned)id->uid);
 	/* A change of credentials makes us dumpable again when the sysctl
 	 * fs.suid_dumpable says so; we still are inside, or supervise. */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)

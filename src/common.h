@@ -54,16 +54,17 @@ struct opts {
 	{ "version", no_argument, NULL, 'V' }, \
 	{ "keep-fd", required_argument, NULL, 'k' }
 
+/* S as a decimal number no greater than MAX: digits only, not empty. */
+bool parse_decimal(const char *s, unsigned long long max, unsigned long long *out);
+
 void opts_init(struct opts *o, int argc);
 bool opts_common(struct opts *o, int c, const char *arg, const char *usage);
 void opts_finish(struct opts *o);
 void bad_option(int c, int argc, char *const argv[]);
 
-/* Become the command's identity: groups, gid, uid (in that order).
- * USERNS_PROC is -1 outside a user namespace; inside one, a descriptor for
- * the host's /proc (opened while it was in view):
- * when the namespace does not map the ids, a nested one is made for them. */
-void become(const struct ident *id, int userns_proc);
+/* Become the command's identity: groups, gid, uid (in that order), in a
+ * namespace that maps them (see userns.h for one that does not). */
+void become(const struct ident *id, bool in_userns);
 
 /* execve CMD with ENV, searching PATH when CMD has no slash; never returns. */
 void exec_command(char *const argv[], char *const env[])

@@ -31,6 +31,7 @@ static const struct entry {
 #if defined(__x86_64__)
 	{ AUDIT_ARCH_X86_64, 16 },
 	{ AUDIT_ARCH_X86_64, 0x40000000 | 514 }, /* x32 */
+	{ AUDIT_ARCH_X86_64, 0x40000000 | 16 },  /* x32, kernels before 5.4 */
 	{ AUDIT_ARCH_I386, 54 },
 #elif defined(__i386__)
 	{ AUDIT_ARCH_I386, 54 },

@@ -59,7 +59,11 @@ size_t vformat(char *buf, size_t cap, const char *fmt, va_list ap)
 			put_num(&o, va_arg(ap, unsigned int), 0);
 			break;
 		case 'l':
-			/* only %lu */
+			if (fmt[1] != 'u') { /* only %lu */
+				put(&o, '%');
+				put(&o, 'l');
+				break;
+			}
 			fmt++;
 			put_num(&o, va_arg(ap, unsigned long), 0);
 			break;

@@ -24,6 +24,9 @@
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434
 #endif
+#ifndef SYS_pidfd_send_signal
+#define SYS_pidfd_send_signal 424
+#endif
 #ifndef NS_GET_USERNS
 #define NS_GET_USERNS _IO(0xb7, 0x1)
 #endif
@@ -67,12 +70,9 @@ static const struct ns {
 
 static pid_t parse_pid(const char *arg)
 {
-	long v = 0;
-	const char *p;
+	unsigned long long v;
 
-	for (p = arg; *p >= '0' && *p <= '9' && v <= INT_MAX; p++)
-		v = v * 10 + (*p - '0');
-	if (*arg == '\0' || *p != '\0' || v <= 0 || v > INT_MAX)
+	if (!parse_decimal(arg, INT_MAX, &v) || v == 0)
 		die("invalid PID: %s", arg);
 	return (pid_t)v;
 }
@@ -138,7 +138,7 @@ static int owning_userns(pid_t pid, int proc, const struct stat *user)
 /* Without setns on a pidfd (before Linux 5.8), or for a nested user
  * namespace: every namespace file is opened, through the /proc directory
  * of the one process, before the first setns. */
-static void join_each(pid_t pid, int proc, int flags, int userfd)
+static void join_each(pid_t pid, int pidfd, int proc, int flags, int userfd)
 {
 	int fd[NNS];
 	char path[32];
@@ -157,6 +157,11 @@ static void join_each(pid_t pid, int proc, int flags, int userfd)
 			die_errno("cannot open the %s namespace of %d",
 				  namespaces[i].name, (int)pid);
 	}
+	/* Opened through PROC, they all belong to the one process it names;
+	 * with a pidfd, that process must also be the one asked for. */
+	if (pidfd >= 0 && syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0) < 0 &&
+	    errno != EPERM)
+		die_errno("cannot join the namespaces of %d", (int)pid);
 	for (size_t i = 0; i < NNS; i++) {
 		if (fd[i] < 0)
 			continue;
@@ -170,7 +175,7 @@ static void join_each(pid_t pid, int proc, int flags, int userfd)
 /* Join every namespace of PID that differs from ours, all at once through
  * a pidfd where the kernel can: a pid reused after the sandbox died can
  * then not be half-entered. When a user namespace was joined, returns a
- * descriptor for the host's /proc (see become()), else -1. */
+ * descriptor for the host's /proc (see userns.h), else -1. */
 static int join(pid_t pid)
 {
 	char path[32];
@@ -211,23 +216,22 @@ static int join(pid_t pid)
 		if (errno != EINVAL)
 			die_errno("cannot join the namespaces of %d", (int)pid);
 	}
-	join_each(pid, proc, differing(pid, proc), userfd);
+	join_each(pid, pidfd, proc, differing(pid, proc), userfd);
 	if (pidfd >= 0)
 		close(pidfd);
 	close(proc);
 	return self;
 }
 
-/* What both ways of running the command do once inside. */
+/* What both ways of running the command do once inside. Of hako's own
+ * descriptors only the start pipe (STATUS_FD, or -1) is left when the
+ * working directory and the command are looked up. */
 static void __attribute__((noreturn))
-run(const struct opts *o, const struct ident *id, int userns, char **argv,
-    int status_fd)
+run(const struct opts *o, int status_fd, char **argv)
 {
-	become(id, userns);
-	if (status_fd >= 0)
-		die_with_parent(status_fd);
 	new_session_keyring();
 	no_new_privs();
+	close_inherited(o->keep, o->nkeep, status_fd);
 	if (o->dir[0] != '/' && chdir("/") < 0)
 		die_errno("cannot change directory to /");
 	if (chdir(o->dir) < 0)
@@ -249,7 +253,7 @@ int main(int argc, char *argv[])
 	struct ident id;
 	bool fork_mode = false;
 	char **cmd;
-	int c, status[2], sigfd, code, userns;
+	int c, status[2], sigfd, userns;
 	pid_t pid, child;
 
 	opts_init(&o, argc);
@@ -267,7 +271,7 @@ int main(int argc, char *argv[])
 	pid = parse_pid(argv[optind]);
 	cmd = optind + 1 < argc ? argv + optind + 1 : default_cmd;
 	opts_finish(&o);
-	close_inherited(o.keep, o.nkeep);
+	close_inherited(o.keep, o.nkeep, -1);
 
 	/* Nothing in the sandbox may open our /proc files while we are in
 	 * its namespaces. */
@@ -285,10 +289,21 @@ int main(int argc, char *argv[])
 			id.gid = 0;
 	}
 
+	/* The identity is taken here, before any fork: outside the sandbox's
+	 * pid namespace nothing in it can see us, also not while a nested
+	 * user namespace is being made (see userns_nest()). The waiting
+	 * parent then holds no more privilege than the command. */
+	if (userns >= 0) {
+		if (!userns_maps(&id, userns))
+			userns_nest(&id, userns);
+		close(userns);
+	}
+	become(&id, userns >= 0);
+
 	if (!fork_mode) {
 		reset_signals();
 		leave_caller_session();
-		run(&o, &id, userns, cmd, -1);
+		run(&o, -1, cmd);
 	}
 
 	sigfd = supervise_signals();
@@ -303,19 +318,10 @@ int main(int argc, char *argv[])
 		reset_signals();
 		die_with_parent(status[1]);
 		leave_caller_session();
-		run(&o, &id, userns, cmd, status[1]);
+		run(&o, status[1], cmd);
 	}
-	/* The parent takes the command's identity once the command runs (not
-	 * before: it must stay able to kill a child that is still root).
-	 * With no identity to take it only waits for the end; the start pipe
-	 * stays open all the same, since the child checks we are alive by it,
-	 * and a child that fails says so itself and exits 125. */
+	/* The start pipe stays open: the child checks we are alive by it. A
+	 * child that fails says so itself and exits 125. */
 	close(status[1]);
-	if (id.set_uid || id.set_gid) {
-		code = await_start(child, status[0], sigfd);
-		if (code >= 0)
-			return code;
-		become(&id, userns);
-	}
 	return await_exit(child, sigfd);
 }

@@ -62,12 +62,11 @@ struct run {
 
 static unsigned long parse_base(const char *arg)
 {
-	unsigned long long v = 0;
-	const char *p;
+	unsigned long long v;
 
-	for (p = arg; *p >= '0' && *p <= '9' && v <= 0xffffffffULL; p++)
-		v = v * 10 + (unsigned)(*p - '0');
-	if (*arg == '\0' || *p != '\0' || v + USERNS_RANGE > 0xffffffffULL)
+	/* Host id 0 must not be in the range: the sandbox's root would be
+	 * the host's. */
+	if (!parse_decimal(arg, 0xffffffffULL - USERNS_RANGE, &v) || v == 0)
 		die("invalid user namespace base: %s", arg);
 	return (unsigned long)v;
 }
@@ -89,7 +88,7 @@ static void parse(struct run *r, int argc, char *argv[])
 	opts_init(&r->o, argc);
 	r->netfd = -1;
 	r->base = USERNS_BASE;
-	while ((c = getopt_long(argc, argv, "+:" COMMON_SHORTOPTS "WN::p:U::",
+	while ((c = getopt_long(argc, argv, "+:" COMMON_SHORTOPTS "WN::p:U",
 				longopts, NULL)) != -1) {
 		if (opts_common(&r->o, c, optarg, usage))
 			continue;
@@ -102,6 +101,8 @@ static void parse(struct run *r, int argc, char *argv[])
 			r->netns = optarg;
 			break;
 		case 'p':
+			if (*optarg == '\0')
+				die("cannot create pid file : %s", strerror(ENOENT));
 			r->pidfile = optarg;
 			break;
 		case 'U':
@@ -121,6 +122,15 @@ static void parse(struct run *r, int argc, char *argv[])
 	r->rootless = geteuid() != 0;
 	if (r->rootless)
 		r->userns = true;
+	/* Root's -U maps USERNS_RANGE ids: others would have no host id. */
+	if (r->userns && !r->rootless) {
+		if (r->o.id.set_uid && r->o.id.uid >= USERNS_RANGE)
+			die("invalid user: %u (-U maps ids 0-%lu)",
+			    (unsigned)r->o.id.uid, USERNS_RANGE - 1);
+		if (r->o.id.set_gid && r->o.id.gid >= USERNS_RANGE)
+			die("invalid group: %u (-U maps ids 0-%lu)",
+			    (unsigned)r->o.id.gid, USERNS_RANGE - 1);
+	}
 }
 
 /* Step 3: .hako/init, as root, in the target, with the caller's
@@ -171,6 +181,9 @@ static void remount_readonly(const char *target)
 		{ ST_NOATIME, MS_NOATIME },
 		{ ST_NODIRATIME, MS_NODIRATIME },
 		{ ST_RELATIME, MS_RELATIME },
+#if defined(ST_NOSYMFOLLOW) && defined(MS_NOSYMFOLLOW)
+		{ ST_NOSYMFOLLOW, MS_NOSYMFOLLOW },
+#endif
 	};
 	unsigned long ms = MS_REMOUNT | MS_BIND | MS_RDONLY;
 	struct statvfs sv;
@@ -191,7 +204,7 @@ static void __attribute__((noreturn))
 sandbox(const struct run *r, int status_fd, int sync_fd)
 {
 	char go;
-	int proc = -1;
+	int nested = -1;
 	pid_t init;
 
 	die_notify(status_fd);
@@ -203,7 +216,6 @@ sandbox(const struct run *r, int status_fd, int sync_fd)
 			_exit(EXIT_HAKO);
 		close(sync_fd);
 		userns_become_root(r->rootless);
-		proc = userns_proc();
 	}
 	die_with_parent(status_fd);
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
@@ -220,6 +232,13 @@ sandbox(const struct run *r, int status_fd, int sync_fd)
 		die_errno("cannot change directory to %s", r->target);
 	if (r->netfd >= 0 && setns(r->netfd, CLONE_NEWNET) < 0)
 		die_errno("cannot join network namespace %s", r->netns);
+
+	/* Rootless, the sandbox maps only its root: ids for the command need
+	 * a nested user namespace, made now, before anything else runs in
+	 * the sandbox to watch it being made. */
+	if (r->rootless && ((r->o.id.set_uid && r->o.id.uid != 0) ||
+			    (r->o.id.set_gid && r->o.id.gid != 0)))
+		nested = userns_prepare(&r->o.id);
 
 	/* 3. While init runs, on the other CPU as like as not, the parts of
 	 * the command's hygiene that only concern this process are done:
@@ -247,9 +266,14 @@ sandbox(const struct run *r, int status_fd, int sync_fd)
 		die_errno("cannot detach the old root");
 
 	/* 6. Identity (which clears the death signal), working directory,
-	 * exec; the rest of the hygiene was done in step 3. */
-	become(&r->o.id, proc);
+	 * exec; the rest of the hygiene was done in step 3. Of hako's own
+	 * descriptors only the start pipe is left when the working directory
+	 * and the command are looked up. */
+	if (nested >= 0)
+		userns_join(nested);
+	become(&r->o.id, r->userns);
 	die_with_parent(status_fd);
+	close_inherited(r->o.keep, r->o.nkeep, status_fd);
 	if (chdir(r->o.dir) < 0)
 		die_errno("cannot change directory to %s", r->o.dir);
 	exec_command(r->argv, r->o.env);
@@ -282,8 +306,10 @@ static int pidfile_commit(int fd, const char *tmp, const char *file, pid_t pid)
 
 	if (fchmod(fd, 0644) < 0 || write(fd, buf, len) != (ssize_t)len ||
 	    close(fd) < 0 || rename(tmp, file) < 0) {
-		warn_errno("cannot write pid file %s", file);
+		int err = errno;
+
 		unlink(tmp);
+		errno = err;
 		return -1;
 	}
 	return 0;
@@ -305,15 +331,20 @@ static void drop_privileges(const struct run *r)
 		host.uid = (uid_t)(r->base + (host.set_uid ? host.uid : 0));
 		host.gid = (gid_t)(r->base + (host.set_gid ? host.gid : 0));
 	}
-	become(&host, -1);
+	become(&host, false);
 }
 
-static void __attribute__((noreturn)) abandon(pid_t child, const char *what)
+/* The supervisor failed after the clone: take the sandbox and the
+ * temporary pid file (TMP, or NULL) down with it. */
+static void __attribute__((noreturn))
+abandon(pid_t child, const char *tmp, const char *what)
 {
 	int err = errno;
 
 	kill(child, SIGKILL);
 	waitpid(child, NULL, 0);
+	if (tmp)
+		unlink(tmp);
 	errno = err;
 	die_errno("%s", what);
 }
@@ -322,21 +353,22 @@ int main(int argc, char *argv[])
 {
 	struct run r;
 	struct stat st;
-	int status[2], sync[2] = { -1, -1 }, sigfd, pidfd = -1, code;
+	int status[2], sync[2] = { -1, -1 }, sigfd, pidfile_fd = -1, code;
 	char pidtmp_buf[PATH_MAX], *pidtmp = NULL;
 	unsigned long flags;
 	pid_t child;
 
 	memset(&r, 0, sizeof r);
 	parse(&r, argc, argv);
-	close_inherited(r.o.keep, r.o.nkeep);
+	close_inherited(r.o.keep, r.o.nkeep, -1);
 
 	if (stat(r.target, &st) < 0)
 		die_errno("cannot use sandbox %s", r.target);
 	if (!S_ISDIR(st.st_mode))
 		die("cannot use sandbox %s: %s", r.target, strerror(ENOTDIR));
 	if (r.netns) {
-		r.netfd = open(r.netns, O_RDONLY | O_CLOEXEC);
+		/* O_NONBLOCK: a FIFO given by mistake must not hang us. */
+		r.netfd = open(r.netns, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 		if (r.netfd < 0)
 			die_errno("cannot open network namespace %s", r.netns);
 		/* In its own user namespace the sandbox has no say over a
@@ -349,12 +381,11 @@ int main(int argc, char *argv[])
 			r.netfd = -1;
 		}
 	}
-	if (r.pidfile)
-		pidfd = pidfile_create(r.pidfile, pidtmp = pidtmp_buf);
-
 	sigfd = supervise_signals();
 	if (pipe2(status, O_CLOEXEC) < 0 || (r.userns && pipe2(sync, O_CLOEXEC) < 0))
 		die_errno("cannot create a pipe");
+	if (r.pidfile)
+		pidfile_fd = pidfile_create(r.pidfile, pidtmp = pidtmp_buf);
 
 	/* 1. Fork semantics (no stack to size) straight into the new
 	 * namespaces: the child is pid 1 of its own. */
@@ -381,13 +412,10 @@ int main(int argc, char *argv[])
 	close(status[1]);
 	if (r.userns) {
 		close(sync[0]);
-		if (userns_write_maps(child, r.rootless, r.base) < 0) {
-			if (pidtmp)
-				unlink(pidtmp);
-			abandon(child, "cannot write the user namespace maps");
-		}
+		if (userns_write_maps(child, r.rootless, r.base) < 0)
+			abandon(child, pidtmp, "cannot write the user namespace maps");
 		if (write(sync[1], "", 1) != 1)
-			abandon(child, "cannot start the sandbox");
+			abandon(child, pidtmp, "cannot start the sandbox");
 		close(sync[1]);
 	}
 
@@ -402,10 +430,11 @@ int main(int argc, char *argv[])
 		return code;
 	}
 	close(status[0]);
-	if (r.pidfile && pidfile_commit(pidfd, pidtmp, r.pidfile, child) < 0) {
-		kill(child, SIGKILL);
-		waitpid(child, NULL, 0);
-		return EXIT_HAKO;
+	if (r.pidfile && pidfile_commit(pidfile_fd, pidtmp, r.pidfile, child) < 0) {
+		char what[PATH_MAX + 32];
+
+		format(what, sizeof what, "cannot write pid file %s", r.pidfile);
+		abandon(child, NULL, what);
 	}
 	drop_privileges(&r);
 	return await_exit(child, sigfd);

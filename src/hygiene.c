@@ -15,8 +15,10 @@
 #endif
 #define KEYCTL_JOIN_SESSION_KEYRING 1
 
-static bool kept(int fd, const int *keep, size_t nkeep)
+static bool kept(int fd, const int *keep, size_t nkeep, int own)
 {
+	if (fd == own)
+		return true;
 	for (size_t i = 0; i < nkeep; i++)
 		if (keep[i] == fd)
 			return true;
@@ -35,7 +37,7 @@ struct dent64 {
 /* Kernels before 5.9: walk /proc/self/fd, or failing that every possible
  * descriptor number. Closing while reading is fine: the directory lists
  * the descriptors that are open when each chunk is read. */
-static void close_slowly(const int *keep, size_t nkeep)
+static void close_slowly(const int *keep, size_t nkeep, int own)
 {
 	char buf[4096];
 	struct rlimit rl;
@@ -51,7 +53,7 @@ static void close_slowly(const int *keep, size_t nkeep)
 				fd = 0;
 				for (const char *p = e->name; *p >= '0' && *p <= '9'; p++)
 					fd = fd * 10 + (*p - '0');
-				if (fd >= 3 && fd != dir && !kept(fd, keep, nkeep))
+				if (fd >= 3 && fd != dir && !kept(fd, keep, nkeep, own))
 					close(fd);
 			}
 		}
@@ -61,17 +63,17 @@ static void close_slowly(const int *keep, size_t nkeep)
 	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
 		die_errno("cannot read the descriptor limit");
 	for (fd = 3; (rlim_t)fd < rl.rlim_cur && fd < 1 << 20; fd++)
-		if (!kept(fd, keep, nkeep))
+		if (!kept(fd, keep, nkeep, own))
 			close(fd);
 }
 
-void close_inherited(const int *keep, size_t nkeep)
+void close_inherited(const int *keep, size_t nkeep, int own)
 {
 	unsigned int lo = 3, next;
 
-	/* Close the gaps between kept descriptors, lowest first. */
+	/* Close the gaps between spared descriptors, lowest first. */
 	for (;;) {
-		next = ~0U;
+		next = own >= (int)lo ? (unsigned)own : ~0U;
 		for (size_t i = 0; i < nkeep; i++)
 			if ((unsigned)keep[i] >= lo && (unsigned)keep[i] < next)
 				next = (unsigned)keep[i];
@@ -79,7 +81,7 @@ void close_inherited(const int *keep, size_t nkeep)
 		    syscall(SYS_close_range, lo, next == ~0U ? ~0U : next - 1, 0) < 0) {
 			if (errno != ENOSYS)
 				die_errno("cannot close inherited descriptors");
-			close_slowly(keep, nkeep);
+			close_slowly(keep, nkeep, own);
 			break;
 		}
 		if (next == ~0U)
@@ -102,9 +104,9 @@ void unblock_signals(void)
 
 void reset_signals(void)
 {
-	/* The kernel's struct sigaction, all zero whatever its layout:
-	 * SIG_DFL, no flags, an empty mask. */
-	static const unsigned long dfl[4];
+	/* The kernel's struct sigaction, all zero whatever its layout (and
+	 * larger than any): SIG_DFL, no flags, an empty mask. */
+	static const unsigned long dfl[8];
 
 	/* exec resets handled signals but keeps ignored ones. The system call
 	 * itself, since libc refuses its own internal signals (32 and 33 in

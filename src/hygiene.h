@@ -5,8 +5,9 @@
 #include <stddef.h>
 
 /* Close every descriptor from 3 up except the KEEP ones, whose
- * close-on-exec flag is cleared so that they do reach the command. */
-void close_inherited(const int *keep, size_t nkeep);
+ * close-on-exec flag is cleared so that they do reach the command, and
+ * OWN (-1 for none), one of hako's own that stays close-on-exec. */
+void close_inherited(const int *keep, size_t nkeep, int own);
 
 /* An empty signal mask. */
 void unblock_signals(void);

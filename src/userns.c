@@ -5,7 +5,10 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "format.h"
@@ -70,6 +73,46 @@ int userns_proc(void)
 	return fd;
 }
 
+/* Whether the map in FILE (under the host's /proc) has ID inside. */
+static bool mapped(int proc, const char *file, unsigned int id)
+{
+	char buf[4096];
+	unsigned long long f[3];
+	const char *p = buf;
+	int fd = openat(proc, file, O_RDONLY | O_CLOEXEC), n = 0;
+	ssize_t len;
+
+	if (fd < 0)
+		die_errno("cannot open /proc/%s", file);
+	len = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (len < 0)
+		die_errno("cannot read /proc/%s", file);
+	buf[len] = '\0';
+	/* Lines of three numbers: first id inside, first outside, count. */
+	for (; *p; p++) {
+		if (*p < '0' || *p > '9')
+			continue;
+		f[n] = 0;
+		for (; *p >= '0' && *p <= '9'; p++)
+			f[n] = f[n] * 10 + (unsigned)(*p - '0');
+		if (++n == 3) {
+			if (id >= f[0] && id - f[0] < f[2])
+				return true;
+			n = 0;
+		}
+		if (!*p)
+			break;
+	}
+	return false;
+}
+
+bool userns_maps(const struct ident *id, int proc)
+{
+	return (!id->set_uid || mapped(proc, "self/uid_map", (unsigned)id->uid)) &&
+	       (!id->set_gid || mapped(proc, "self/gid_map", (unsigned)id->gid));
+}
+
 void userns_nest(const struct ident *id, int proc)
 {
 	char map[64];
@@ -80,8 +123,7 @@ void userns_nest(const struct ident *id, int proc)
 	/* Our own ids are the one mapping the kernel allows without
 	 * privilege over the parent namespace. We are not dumpable, which
 	 * makes our /proc files root's: let the maps be written, then close
-	 * it again. Nothing in the sandbox gains by the moment: it holds the
-	 * same ids as we do, in the parent namespace. */
+	 * it again. */
 	if (unshare(CLONE_NEWUSER) < 0)
 		die_errno("cannot create a user namespace for the command's ids");
 	if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
@@ -96,6 +138,45 @@ void userns_nest(const struct ident *id, int proc)
 		die_errno("cannot map group %u", gid);
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		die_errno("cannot clear dumpable");
+}
+
+int userns_prepare(const struct ident *id)
+{
+	int slot, proc, ns, status;
+	pid_t pid;
+
+	/* The child shares our descriptor table (CLONE_FILES) and leaves a
+	 * descriptor for its new namespace in SLOT, reserved here. */
+	slot = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (slot < 0)
+		die_errno("cannot open /dev/null");
+	pid = (pid_t)syscall(SYS_clone, CLONE_FILES | SIGCHLD, NULL, NULL, NULL, NULL);
+	if (pid < 0)
+		die_errno("cannot fork");
+	if (pid == 0) {
+		proc = userns_proc();
+		userns_nest(id, proc);
+		ns = openat(proc, "self/ns/user", O_RDONLY | O_CLOEXEC);
+		if (ns < 0 || dup3(ns, slot, O_CLOEXEC) < 0)
+			die_errno("cannot keep the command's user namespace");
+		close(ns);
+		close(proc);
+		_exit(0);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			die_errno("cannot wait for process %d", (int)pid);
+	/* A child that failed has said why, and told the supervisor. */
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		_exit(EXIT_HAKO);
+	return slot;
+}
+
+void userns_join(int ns)
+{
+	if (setns(ns, CLONE_NEWUSER) < 0)
+		die_errno("cannot enter the command's user namespace");
+	close(ns);
 }
 
 const char *userns_hint(int err)

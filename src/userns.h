@@ -19,12 +19,26 @@ int userns_write_maps(pid_t child, bool rootless, unsigned long base);
 /* Sandbox: become the namespace's root (uid and gid 0 as it sees them). */
 void userns_become_root(bool rootless);
 
+/* Whether the user namespace we are in maps ID's uid and gid. PROC is the
+ * host's /proc (see userns_proc()). */
+bool userns_maps(const struct ident *id, int proc);
+
 /* Enter a nested user namespace that maps ID's uid and gid onto our
- * current ones (a rootless sandbox maps nothing but its root). PROC is our
- * /proc/PID directory. */
+ * current ones: a rootless sandbox maps nothing but its root. This makes
+ * us dumpable for a moment, so it is only done where nothing in the
+ * sandbox can see us (outside its pid namespace, or before anything else
+ * runs in it). */
 void userns_nest(const struct ident *id, int proc);
 
-/* The host's /proc, for userns_nest(), opened while it is in view. */
+/* hako-run: make that nested namespace in a short-lived child, while
+ * nothing but us runs in the sandbox, and return a descriptor for it. */
+int userns_prepare(const struct ident *id);
+
+/* Enter the namespace userns_prepare() made, and close its descriptor. */
+void userns_join(int ns);
+
+/* The host's /proc, opened while it is in view: its "self" is whoever
+ * looks, in whatever pid namespace. */
 int userns_proc(void);
 
 /* Why a user namespace could not be made, for the error message. */

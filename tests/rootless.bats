@@ -322,7 +322,7 @@ hello" ]
 
 # --- root with -U ---------------------------------------------------------------
 
-@test "root -U: the sandbox's root is host uid $USERNS_BASE; -U and --userns set the base" {
+@test "root -U: the sandbox's root is host uid $USERNS_BASE; -U and --userns set the base, base 0 and ids past the range refused" {
 	run "$RUN" -U "$SB" /bin/sh -c 'id; cat /proc/self/uid_map /proc/self/gid_map'
 	[ "$status" -eq 0 ]
 	[ "$output" = "uid=0 gid=0
@@ -331,9 +331,15 @@ hello" ]
 	run "$RUN" --userns "$SB" /bin/cat /proc/self/uid_map
 	[ "$status" -eq 0 ]
 	[ "$output" = "         0 1879048192      65536" ]
-	run "$RUN" -U5000000 "$SB" /bin/cat /proc/self/uid_map
+	run "$RUN" -UW "$SB" /bin/cat /proc/self/uid_map
 	[ "$status" -eq 0 ]
-	[ "$output" = "         0    5000000      65536" ]
+	[ "$output" = "         0 1879048192      65536" ]
+	run "$RUN" --userns=0 "$SB" /bin/true
+	[ "$status" -eq 125 ]
+	[ "$output" = "hako-run: invalid user namespace base: 0" ]
+	run "$RUN" -U -u 65536 "$SB" /bin/true
+	[ "$status" -eq 125 ]
+	[ "$output" = "hako-run: invalid user: 65536 (-U maps ids 0-65535)" ]
 	run "$RUN" --userns=5000000 "$SB" /bin/cat /proc/self/gid_map
 	[ "$status" -eq 0 ]
 	[ "$output" = "         0    5000000      65536" ]

@@ -432,6 +432,40 @@ child_is_sleep() {
 }
 
 # ---------------------------------------------------------------------------
+# hako's own descriptors (the host's /proc it keeps for user namespaces)
+
+# no_own_fd_dir TOOL-AND-ARGS...: for every descriptor number a hako
+# process could still hold, "-c /proc/self/fd/N" must fail with 125: at
+# that point nothing but the start pipe (not a directory) may be open.
+no_own_fd_dir() {
+	local fd
+	for fd in 3 4 5 6 7 8 9 10; do
+		run "$@" -c "/proc/self/fd/$fd" "${TARGET[@]}" /bin/pwd
+		echo "fd $fd: status $status: $output"
+		[ "$status" -eq 125 ]
+		[[ $output == *"cannot change directory to /proc/self/fd/$fd: "* ]]
+	done
+}
+
+@test "no descriptor of hako's reaches -c: root -U, rootless -u, hako-enter --fork into both" {
+	chmod 755 "$TMP"
+	TARGET=("$SB")
+	no_own_fd_dir "$RUN" -U
+	no_own_fd_dir "$RUN" -U -u 1000
+
+	chown -R 65534:65534 "$SB"
+	no_own_fd_dir setpriv --reuid=65534 --regid=65534 --clear-groups "$RUN" -u 1000
+
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$RUN" -p "$TMP/sb/tmp/pid" -u 1000 \
+		"$SB" sleep 1000 </dev/null >/dev/null 2>&1 3>&- &
+	track $!
+	wait_for "$SB/tmp/pid"
+	TARGET=("$(cat "$SB/tmp/pid")")
+	no_own_fd_dir setpriv --reuid=65534 --regid=65534 --clear-groups "$ENTER" --fork -u 1000
+	no_own_fd_dir setpriv --reuid=65534 --regid=65534 --clear-groups "$ENTER" --fork
+}
+
+# ---------------------------------------------------------------------------
 # Signal mask and dispositions
 
 @test "the command's signal mask and ignored signals are empty (hako-run)" {
