@@ -213,8 +213,8 @@ static int join(pid_t pid)
 			close(proc);
 			return self;
 		}
-		if (errno != EINVAL)
-			die_errno("cannot join the namespaces of %d", (int)pid);
+		/* Before Linux 5.8 (EINVAL), or to say which namespace the
+		 * kernel refuses: one at a time. */
 	}
 	join_each(pid, pidfd, proc, differing(pid, proc), userfd);
 	if (pidfd >= 0)

@@ -119,8 +119,9 @@ void reset_signals(void)
 
 void leave_caller_session(void)
 {
-	/* A process group leader cannot start a session; it is then alone
-	 * in its group already (hako-enter run as a shell's job). */
+	/* A process group leader cannot start a session (hako-enter run as
+	 * an interactive shell's job): its group is then the job's own, not
+	 * the calling shell's, which is what matters here. */
 	if (!isatty(STDIN_FILENO) && setsid() < 0 && getpgrp() != getpid())
 		die_errno("cannot start a new session");
 }
