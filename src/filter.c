@@ -24,7 +24,8 @@
 #endif
 
 /* Every (architecture, ioctl number) a process on this kernel can call
- * ioctl through: the native entry and the compatibility ones. */
+ * ioctl through: the native entry and the compatibility ones. The numbers
+ * are distinct, which the filter below relies on. */
 static const struct entry {
 	unsigned int arch, nr;
 } entries[] = {
@@ -43,36 +44,50 @@ static const struct entry {
 #endif
 };
 
-#define NENTRIES (sizeof entries / sizeof entries[0])
-#define LEN (4 * NENTRIES + 6)
+#define N (sizeof entries / sizeof entries[0])
+#define LEN (3 * N + 7)
 
+#define STMT(code, k) ((struct sock_filter)BPF_STMT(code, k))
+#define JEQ(k, jt, jf) \
+	((struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, k, jt, jf))
+
+/* The system call number is looked at first, so that every call but the
+ * few that can be ioctl leaves after N + 2 instructions: the kernel runs
+ * the filter through for each number when it is installed (to cache the
+ * calls it always allows), and that is most of what installing costs.
+ * Only a number that is ioctl somewhere has its architecture checked.
+ *
+ *	0		load nr
+ *	1 .. N		nr == entries[i].nr ?  go to arch check i
+ *	N+1		allow
+ *	N+2+2i		load arch
+ *	N+3+2i		arch == entries[i].arch ?  go to CHECK : go to ALLOW
+ *	3N+2 (CHECK)	load the request's low 32 bits
+ *	3N+3, 3N+4	TIOCSTI or TIOCLINUX ?  go to DENY
+ *	3N+5 (ALLOW)	allow
+ *	3N+6 (DENY)	fail with EPERM
+ */
 void forbid_tty_injection(void)
 {
 	struct sock_filter f[LEN];
 	struct sock_fprog prog = { .len = LEN, .filter = f };
-	unsigned int i, n = 0, check = 4 * NENTRIES + 1;
+	unsigned int i;
 
-	/* Per entry: right architecture and system call? Then go and look
-	 * at the request; otherwise try the next entry. */
-	for (i = 0; i < NENTRIES; i++) {
-		f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-			offsetof(struct seccomp_data, arch));
-		f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
-			entries[i].arch, 0, 2);
-		f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-			offsetof(struct seccomp_data, nr));
-		f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
-			entries[i].nr, (unsigned char)(check - n - 1), 0);
-		n++;
+	f[0] = STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+	for (i = 0; i < N; i++)
+		f[1 + i] = JEQ(entries[i].nr, (unsigned char)(N + i), 0);
+	f[N + 1] = STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	for (i = 0; i < N; i++) {
+		f[N + 2 + 2 * i] = STMT(BPF_LD | BPF_W | BPF_ABS,
+					offsetof(struct seccomp_data, arch));
+		f[N + 3 + 2 * i] = JEQ(entries[i].arch, (unsigned char)(2 * N - 2 - 2 * i),
+				       (unsigned char)(2 * N + 1 - 2 * i));
 	}
-	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-	/* n == check */
-	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, REQUEST_LO);
-	f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, TIOCSTI, 2, 0);
-	f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, TIOCLINUX, 1, 0);
-	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
-		SECCOMP_RET_ERRNO | (EPERM & SECCOMP_RET_DATA));
+	f[3 * N + 2] = STMT(BPF_LD | BPF_W | BPF_ABS, REQUEST_LO);
+	f[3 * N + 3] = JEQ(TIOCSTI, 2, 0);
+	f[3 * N + 4] = JEQ(TIOCLINUX, 1, 0);
+	f[3 * N + 5] = STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	f[3 * N + 6] = STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (EPERM & SECCOMP_RET_DATA));
 	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) < 0)
 		die_errno("cannot install the terminal filter");
 }
