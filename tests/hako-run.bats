@@ -498,6 +498,16 @@ mount --bind "$HAKO_OUT/../hostdir" mnt'
 		"$RUN" -p "$TMP/nodir/pid" "$SB" /bin/echo ran
 	[ ! -e "$TMP/out/init-ran" ]
 	[ ! -e "$TMP/nodir" ]
+	# An empty name is no pid file either (not "./.XXXXXX").
+	(cd "$TMP/out" && expect_error 125 "hako-run: cannot create pid file : No such file or directory" \
+		"$RUN" --pid-file= "$SB" /bin/echo ran)
+	[ ! -e "$TMP/out/init-ran" ]
+	[ -z "$(ls -A "$TMP/out")" ]
+	# A FIFO given as the network namespace does not hang.
+	mkfifo "$TMP/fifo"
+	run timeout 10 "$RUN" --network="$TMP/fifo" "$SB" /bin/true
+	[ "$status" -eq 125 ]
+	[ "$output" = "hako-run: cannot join network namespace $TMP/fifo: Invalid argument" ]
 }
 
 # --- exit status ----------------------------------------------------------------
