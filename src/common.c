@@ -80,7 +80,8 @@ void die_errno(const char *fmt, ...)
 	fatal(EXIT_HAKO);
 }
 
-void warn_errno(const char *fmt, ...)
+static void __attribute__((format(printf, 1, 2)))
+warn_errno(const char *fmt, ...)
 {
 	int err = errno;
 	va_list ap;
@@ -141,7 +142,6 @@ static void set_user(struct opts *o, const char *arg)
 		die("invalid user: %s", arg);
 	o->id.set_uid = true;
 	o->id.uid = r ? (uid_t)id : uid;
-	o->has_user = true;
 }
 
 static void set_group(struct opts *o, const char *arg)
@@ -247,7 +247,7 @@ void bad_option(int c, int argc, char *const argv[])
  * (the original kept gid 0). */
 void opts_finish(struct opts *o)
 {
-	if (o->has_user && !o->id.set_gid && o->user_has_gid) {
+	if (o->id.set_uid && !o->id.set_gid && o->user_has_gid) {
 		o->id.set_gid = true;
 		o->id.gid = o->user_gid;
 	}

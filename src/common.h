@@ -18,7 +18,6 @@ void die(const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 1, 2)));
 void die_errno(const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 1, 2)));
-void warn_errno(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* From now on a fatal error also writes one byte to FD, so a waiting
  * parent learns that the command did not start. */
 void die_notify(int fd);
@@ -38,9 +37,8 @@ struct opts {
 	const char *dir; /* -c, inside the sandbox */
 	int *keep;       /* --keep-fd descriptors */
 	size_t nkeep;
-	bool has_user;   /* -u given: -g may default to the user's group */
-	gid_t user_gid;  /* that group, when the user has a passwd entry */
-	bool user_has_gid;
+	gid_t user_gid;  /* -u's group, for when -g is not given, */
+	bool user_has_gid; /* when the user has a passwd entry */
 };
 
 /* Shared options, in getopt_long form; each tool appends its own. */

@@ -45,6 +45,16 @@ sandbox_pid() {
 	cat "$1"
 }
 
+# start_sleeper: a rootless sandbox whose command is sleep, as -u 1000
+# -g 1000; its supervisor in SUP (hako-run itself, for wait) and its pid 1
+# in BOX.
+start_sleeper() {
+	"${AS_USER[@]}" "$RUN" -u 1000 -g 1000 -p "$TMP/pid" "$SB" /bin/sleep 100 &
+	SUP=$!
+	track "$SUP"
+	BOX=$(sandbox_pid "$TMP/pid")
+}
+
 ids_script='id; cat /proc/self/uid_map /proc/self/gid_map /proc/self/setgroups; grep -E "^(CapEff|NoNewPrivs):" /proc/self/status'
 
 # --- rootless: the caller is root of its own user namespace ----------------
@@ -143,60 +153,47 @@ NoNewPrivs:	1" ]
 
 	# Killed by a signal: the caller SIGKILLs its own sandbox from the host
 	# (pid 1 of a pid namespace ignores other signals it has no handler for).
-	"${AS_USER[@]}" "$RUN" -u 1000 -g 1000 -p "$TMP/pid" "$SB" /bin/sleep 100 &
-	local sup=$!
-	track "$sup"
-	local pid
-	pid=$(sandbox_pid "$TMP/pid")
-	as_user /bin/sh -c 'kill -KILL "$1"' sh "$pid"
+	start_sleeper
+	as_user /bin/sh -c 'kill -KILL "$1"' sh "$BOX"
 	local st=0
-	wait "$sup" || st=$?
+	wait "$SUP" || st=$?
 	[ "$st" -eq 137 ]
 }
 
 @test "rootless -u 1000: SIGTERM to hako-run exits 143 and the sandbox is gone" {
-	"${AS_USER[@]}" "$RUN" -u 1000 -g 1000 -p "$TMP/pid" "$SB" /bin/sleep 100 &
-	local sup=$! pid
-	track "$sup"
-	pid=$(sandbox_pid "$TMP/pid")
-	[ "$(cat "/proc/$pid/comm")" = sleep ]
+	start_sleeper
+	[ "$(cat "/proc/$BOX/comm")" = sleep ]
 	# The supervisor dropped to the caller too.
-	[ "$(awk '/^Uid:/ {print $2, $3, $4, $5}' "/proc/$sup/status")" = "65534 65534 65534 65534" ]
-	kill -TERM "$sup"
+	[ "$(awk '/^Uid:/ {print $2, $3, $4, $5}' "/proc/$SUP/status")" = "65534 65534 65534 65534" ]
+	kill -TERM "$SUP"
 	local st=0
-	wait "$sup" || st=$?
+	wait "$SUP" || st=$?
 	[ "$st" -eq 143 ]
-	gone "$pid"
+	gone "$BOX"
 }
 
 @test "rootless -u 1000: kill -9 of hako-run kills the sandbox (parent-death signal)" {
-	"${AS_USER[@]}" "$RUN" -u 1000 -g 1000 -p "$TMP/pid" "$SB" /bin/sleep 100 &
-	local sup=$! pid
-	track "$sup"
-	pid=$(sandbox_pid "$TMP/pid")
-	[ "$(cat "/proc/$pid/comm")" = sleep ]
-	kill -KILL "$sup"
+	start_sleeper
+	[ "$(cat "/proc/$BOX/comm")" = sleep ]
+	kill -KILL "$SUP"
 	local st=0
-	wait "$sup" || st=$?
+	wait "$SUP" || st=$?
 	[ "$st" -eq 137 ]
-	gone "$pid"
+	gone "$BOX"
 }
 
 @test "rootless -u 1000: the pid file is the caller's, the pid and a newline" {
-	"${AS_USER[@]}" "$RUN" -u 1000 -g 1000 -p "$TMP/pid" "$SB" /bin/sleep 100 &
-	local sup=$! pid
-	track "$sup"
-	pid=$(sandbox_pid "$TMP/pid")
+	start_sleeper
 	[ "$(stat -c '%u %g' "$TMP/pid")" = "65534 65534" ]
-	[ "$(cat "$TMP/pid"; echo .)" = "$pid
+	[ "$(cat "$TMP/pid"; echo .)" = "$BOX
 ." ]
-	[[ $pid =~ ^[1-9][0-9]*$ ]]
+	[[ $BOX =~ ^[1-9][0-9]*$ ]]
 	# It is the sandbox's pid 1 as the host sees it, running as the caller.
-	[ "$(awk '/^NSpid:/ {print $NF}' "/proc/$pid/status")" = 1 ]
-	[ "$(awk '/^Uid:/ {print $2}' "/proc/$pid/status")" = 65534 ]
-	kill -TERM "$sup"
+	[ "$(awk '/^NSpid:/ {print $NF}' "/proc/$BOX/status")" = 1 ]
+	[ "$(awk '/^Uid:/ {print $2}' "/proc/$BOX/status")" = 65534 ]
+	kill -TERM "$SUP"
 	local st=0
-	wait "$sup" || st=$?
+	wait "$SUP" || st=$?
 	[ "$st" -eq 143 ]
 }
 
