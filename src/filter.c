@@ -45,49 +45,88 @@ static const struct entry {
 };
 
 #define N (sizeof entries / sizeof entries[0])
-#define LEN (3 * N + 7)
+#define X32_BIT 0x40000000U
+#define LEN (4 * N + 10)
 
 #define STMT(code, k) ((struct sock_filter)BPF_STMT(code, k))
-#define JEQ(k, jt, jf) \
-	((struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, k, jt, jf))
+#define JUMP(op, k, jt, jf) \
+	((struct sock_filter)BPF_JUMP(BPF_JMP | (op) | BPF_K, k, jt, jf))
+#define LOAD(field) STMT(BPF_LD | BPF_W | BPF_ABS, field)
+#define RET(k) STMT(BPF_RET | BPF_K, k)
 
-/* The system call number is looked at first, so that every call but the
- * few that can be ioctl leaves after N + 2 instructions: the kernel runs
- * the filter through for each number when it is installed (to cache the
- * calls it always allows), and that is most of what installing costs.
- * Only a number that is ioctl somewhere has its architecture checked.
+/* Forward jump from instruction AT to instruction TO. */
+#define TO(at, to) ((unsigned char)((to) - (at) - 1))
+
+/* When the filter is installed the kernel runs it through for every
+ * system call number of every architecture, to cache those it always
+ * allows; that pass is most of what installing costs, so the common case
+ * leaves early: a number above the highest ioctl number (and below the
+ * x32 ones) is allowed after four instructions. Only a number that is
+ * ioctl somewhere has its architecture checked, then the request.
  *
- *	0		load nr
- *	1 .. N		nr == entries[i].nr ?  go to arch check i
- *	N+1		allow
- *	N+2+2i		load arch
- *	N+3+2i		arch == entries[i].arch ?  go to CHECK : go to ALLOW
- *	3N+2 (CHECK)	load the request's low 32 bits
- *	3N+3, 3N+4	TIOCSTI or TIOCLINUX ?  go to DENY
- *	3N+5 (ALLOW)	allow
- *	3N+6 (DENY)	fail with EPERM
- */
+ *	LOAD nr
+ *	nr > LOW_MAX ?  go to HIGH
+ *	nr == each low entry's number ?  go to its arch check
+ *	ALLOW
+ *   HIGH:
+ *	nr >= X32_BIT ?  (else ALLOW)
+ *	nr == each high entry's number ?  go to its arch check
+ *	ALLOW
+ *	for each entry: LOAD arch; arch == its arch ? go to CHECK : ALLOW
+ *   CHECK:
+ *	LOAD the request's low 32 bits
+ *	TIOCSTI or TIOCLINUX ?  go to DENY
+ *	ALLOW
+ *   DENY:
+ *	fail with EPERM
+ *
+ * An architecture without high entries (arm64) keeps the same shape: its
+ * HIGH block then allows straight away. */
 void forbid_tty_injection(void)
 {
 	struct sock_filter f[LEN];
-	struct sock_fprog prog = { .len = LEN, .filter = f };
-	unsigned int i;
+	struct sock_fprog prog = { .filter = f };
+	unsigned int i, n = 0, low_max = 0, high, arch, check, order[N], nlow = 0;
 
-	f[0] = STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+	/* The entries in the order the number checks are made: low first. */
 	for (i = 0; i < N; i++)
-		f[1 + i] = JEQ(entries[i].nr, (unsigned char)(N + i), 0);
-	f[N + 1] = STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-	for (i = 0; i < N; i++) {
-		f[N + 2 + 2 * i] = STMT(BPF_LD | BPF_W | BPF_ABS,
-					offsetof(struct seccomp_data, arch));
-		f[N + 3 + 2 * i] = JEQ(entries[i].arch, (unsigned char)(2 * N - 2 - 2 * i),
-				       (unsigned char)(2 * N + 1 - 2 * i));
+		if (entries[i].nr < X32_BIT) {
+			order[nlow++] = i;
+			if (entries[i].nr > low_max)
+				low_max = entries[i].nr;
+		}
+	high = nlow;
+	for (i = 0; i < N; i++)
+		if (entries[i].nr >= X32_BIT)
+			order[high++] = i;
+
+	/* Where each block starts: the low checks end with an ALLOW at
+	 * 2 + nlow, HIGH follows, then the arch checks, then CHECK. */
+	high = 3 + nlow;
+	arch = high + (N > nlow ? 2 + (N - nlow) : 1);
+	check = arch + 2 * N;
+
+	f[n++] = LOAD(offsetof(struct seccomp_data, nr));
+	f[n] = JUMP(BPF_JGT, low_max, TO(n, high), 0), n++;
+	for (i = 0; i < nlow; i++, n++)
+		f[n] = JUMP(BPF_JEQ, entries[order[i]].nr, TO(n, arch + 2 * i), 0);
+	f[n++] = RET(SECCOMP_RET_ALLOW);
+	if (N > nlow) {
+		f[n] = JUMP(BPF_JGE, X32_BIT, 0, TO(n, arch - 1)), n++;
+		for (i = nlow; i < N; i++, n++)
+			f[n] = JUMP(BPF_JEQ, entries[order[i]].nr, TO(n, arch + 2 * i), 0);
 	}
-	f[3 * N + 2] = STMT(BPF_LD | BPF_W | BPF_ABS, REQUEST_LO);
-	f[3 * N + 3] = JEQ(TIOCSTI, 2, 0);
-	f[3 * N + 4] = JEQ(TIOCLINUX, 1, 0);
-	f[3 * N + 5] = STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-	f[3 * N + 6] = STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (EPERM & SECCOMP_RET_DATA));
+	f[n++] = RET(SECCOMP_RET_ALLOW);
+	for (i = 0; i < N; i++) {
+		f[n++] = LOAD(offsetof(struct seccomp_data, arch));
+		f[n] = JUMP(BPF_JEQ, entries[order[i]].arch, TO(n, check), TO(n, check + 3)), n++;
+	}
+	f[n++] = LOAD(REQUEST_LO);
+	f[n] = JUMP(BPF_JEQ, TIOCSTI, TO(n, check + 4), 0), n++;
+	f[n] = JUMP(BPF_JEQ, TIOCLINUX, TO(n, check + 4), 0), n++;
+	f[n++] = RET(SECCOMP_RET_ALLOW);
+	f[n++] = RET(SECCOMP_RET_ERRNO | (EPERM & SECCOMP_RET_DATA));
+	prog.len = (unsigned short)n;
 	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) < 0)
 		die_errno("cannot install the terminal filter");
 }
