@@ -173,16 +173,23 @@ void opts_init(struct opts *o, int argc)
 	void *mem;
 
 	memset(o, 0, sizeof *o);
-	/* No option can occur more often than there are arguments. Pages of
-	 * our own rather than malloc, which nothing else needs. */
+	o->dir = "/";
+	opterr = 0;
+	/* No option can occur more often than there are arguments. A short
+	 * command line needs no memory of its own (a mapping is one more
+	 * thing for the sandbox's clone to copy); a long one gets pages of
+	 * its own rather than malloc, which nothing else needs. */
+	if (argc <= OPTS_SHORT) {
+		o->env = o->short_env;
+		o->keep = o->short_keep;
+		return;
+	}
 	mem = mmap(NULL, envsize + ((size_t)argc + 1) * sizeof *o->keep,
 		   PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (mem == MAP_FAILED)
 		die_errno("cannot allocate option tables");
 	o->env = mem;
 	o->keep = (int *)(void *)((char *)mem + envsize);
-	o->dir = "/";
-	opterr = 0;
 }
 
 static void print_and_exit(const char *text)
