@@ -18,6 +18,7 @@
 #include "filter.h"
 #include "format.h"
 #include "hygiene.h"
+#include "spawn.h"
 #include "supervise.h"
 #include "userns.h"
 
@@ -180,64 +181,57 @@ static int join(pid_t pid)
 {
 	char path[32];
 	struct stat user;
-	int pidfd, proc, flags, userfd = -1, self = -1;
-	bool new_user;
+	int pidfd, proc, flags, userfd = -1, self;
 
 	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (pidfd < 0 && errno != ENOSYS && errno != EINVAL)
 		die_errno("cannot open process %d", (int)pid);
+	/* Most often all of them can be joined at once: with the user
+	 * namespace, or without it when the kernel refuses that (EINVAL)
+	 * because it is ours. Joining one we are in already changes
+	 * nothing, so there is no need to look at them one by one, which
+	 * costs more than the join. The host's /proc is opened first, in
+	 * case a user namespace is joined. */
+	if (pidfd >= 0) {
+		self = userns_proc();
+		if (setns(pidfd, JOINED) == 0) {
+			close(pidfd);
+			return self;
+		}
+		if (errno == EINVAL && setns(pidfd, JOINED & ~CLONE_NEWUSER) == 0) {
+			close(pidfd);
+			close(self);
+			return -1;
+		}
+		close(self);
+	}
+	/* One we cannot join may be one we share (a rootless sandbox on the
+	 * host's network), or the user namespace of PID may not be the one
+	 * that owns the others (see owning_userns()): look at each. Should
+	 * PID have been reused in between, the setns on the pidfd fails: the
+	 * process it names is gone. */
 	format(path, sizeof path, "/proc/%d", (int)pid);
 	proc = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (proc < 0)
 		die_errno("cannot open process %d", (int)pid);
-	/* Should PID have been reused in between, the setns on the pidfd
-	 * below fails: the process it names is gone. */
-	new_user = !ours(pid, proc, 0, &user);
-	if (new_user) {
+	self = -1;
+	if (!ours(pid, proc, 0, &user)) {
 		self = userns_proc();
 		userfd = owning_userns(pid, proc, &user);
 	}
-	if (pidfd >= 0 && userfd < 0) {
-		/* Joining a namespace we are in already changes nothing, so
-		 * first try them all (but the user namespace, which the kernel
-		 * refuses to re-enter): that spares looking at each. If one
-		 * cannot be joined, it may be one we share (a rootless sandbox
-		 * on the host's network): then only those that differ. */
-		flags = JOINED & ~CLONE_NEWUSER;
-		if (new_user)
-			flags |= CLONE_NEWUSER;
-		if (setns(pidfd, flags) == 0 ||
-		    ((errno == EPERM || errno == EINVAL) &&
-		     ((flags = differing(pid, proc)) == 0 || setns(pidfd, flags) == 0))) {
-			close(pidfd);
-			close(proc);
-			return self;
-		}
-		/* Before Linux 5.8 (EINVAL), or to say which namespace the
-		 * kernel refuses: one at a time. */
+	flags = differing(pid, proc);
+	if (pidfd >= 0 && userfd < 0 && (flags == 0 || setns(pidfd, flags) == 0)) {
+		close(pidfd);
+		close(proc);
+		return self;
 	}
-	join_each(pid, pidfd, proc, differing(pid, proc), userfd);
+	/* Before Linux 5.8, or to say which namespace the kernel refuses:
+	 * one at a time. */
+	join_each(pid, pidfd, proc, flags, userfd);
 	if (pidfd >= 0)
 		close(pidfd);
 	close(proc);
 	return self;
-}
-
-/* What both ways of running the command do once inside. Of hako's own
- * descriptors only the start pipe (STATUS_FD, or -1) is left when the
- * working directory and the command are looked up. */
-static void __attribute__((noreturn))
-run(const struct opts *o, int status_fd, char **argv)
-{
-	new_session_keyring();
-	no_new_privs();
-	close_inherited(o->keep, o->nkeep, status_fd);
-	if (o->dir[0] != '/' && chdir("/") < 0)
-		die_errno("cannot change directory to /");
-	if (chdir(o->dir) < 0)
-		die_errno("cannot change directory to %s", o->dir);
-	forbid_tty_injection();
-	exec_command(argv, o->env);
 }
 
 int main(int argc, char *argv[])
@@ -253,7 +247,7 @@ int main(int argc, char *argv[])
 	struct ident id;
 	bool fork_mode = false;
 	char **cmd;
-	int c, status[2], sigfd, userns;
+	int c, userns;
 	pid_t pid, child;
 
 	opts_init(&o, argc);
@@ -277,6 +271,13 @@ int main(int argc, char *argv[])
 	 * its namespaces. */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		die_errno("cannot clear dumpable");
+	/* With --fork, what we handle is blocked before the command exists,
+	 * so that one that exits at once is still seen; every disposition is
+	 * the default, for the command to inherit. */
+	if (fork_mode)
+		supervise_block();
+	default_signals();
+
 	userns = join(pid);
 	/* In a joined user namespace we become its root unless told
 	 * otherwise: our own ids may mean nothing (or host root) there. */
@@ -289,10 +290,10 @@ int main(int argc, char *argv[])
 			id.gid = 0;
 	}
 
-	/* The identity is taken here, before any fork: outside the sandbox's
-	 * pid namespace nothing in it can see us, also not while a nested
-	 * user namespace is being made (see userns_nest()). The waiting
-	 * parent then holds no more privilege than the command. */
+	/* The identity is taken here, before there is a child: outside the
+	 * sandbox's pid namespace nothing in it can see us, also not while
+	 * a nested user namespace is being made (see userns_nest()). The
+	 * waiting parent then holds no more privilege than the command. */
 	if (userns >= 0) {
 		if (!userns_maps(&id, userns))
 			userns_nest(&id, userns);
@@ -300,28 +301,25 @@ int main(int argc, char *argv[])
 	}
 	become(&id, userns >= 0);
 
-	if (!fork_mode) {
-		reset_signals();
-		leave_caller_session();
-		run(&o, -1, cmd);
-	}
+	/* The rest of the command's hygiene, in SPEC.md's order, done here
+	 * where a child inherits it. None of our own descriptors is left
+	 * when the working directory and the command are looked up (the
+	 * signalfd is made afterwards). */
+	new_session_keyring();
+	no_new_privs();
+	close_inherited(o.keep, o.nkeep, -1);
+	if (o.dir[0] != '/' && chdir("/") < 0)
+		die_errno("cannot change directory to /");
+	if (chdir(o.dir) < 0)
+		die_errno("cannot change directory to %s", o.dir);
+	forbid_tty_injection();
 
-	sigfd = supervise_signals();
-	if (pipe2(status, O_CLOEXEC) < 0)
-		die_errno("cannot create a pipe");
-	child = fork();
-	if (child < 0)
-		die_errno("cannot fork");
-	if (child == 0) {
-		close(status[0]);
-		die_notify(status[1]);
-		reset_signals();
-		die_with_parent(status[1]);
+	if (!fork_mode) {
+		unblock_signals();
 		leave_caller_session();
-		run(&o, status[1], cmd);
+		exec_command(cmd, o.env);
 	}
-	/* The start pipe stays open: the child checks we are alive by it. A
-	 * child that fails says so itself and exits 125. */
-	close(status[1]);
-	return await_exit(child, sigfd);
+	/* A child that fails says why and exits 125, 126 or 127. */
+	child = spawn_command(cmd, o.env);
+	return await_exit(child, supervise_fd());
 }

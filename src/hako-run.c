@@ -246,7 +246,7 @@ sandbox(const struct run *r, int status_fd, int sync_fd)
 	 * costs nothing the caller waits for. Nothing that follows needs the
 	 * two ioctls the filter refuses, nor privileges exec could raise. */
 	init = start_init(r->target);
-	reset_signals();
+	default_signals();
 	new_session_keyring();
 	no_new_privs();
 	forbid_tty_injection();
@@ -381,7 +381,8 @@ int main(int argc, char *argv[])
 			r.netfd = -1;
 		}
 	}
-	sigfd = supervise_signals();
+	supervise_block();
+	sigfd = supervise_fd();
 	if (pipe2(status, O_CLOEXEC) < 0 || (r.userns && pipe2(sync, O_CLOEXEC) < 0))
 		die_errno("cannot create a pipe");
 	if (r.pidfile)

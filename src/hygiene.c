@@ -102,7 +102,7 @@ void unblock_signals(void)
 		die_errno("cannot reset the signal mask");
 }
 
-void reset_signals(void)
+void default_signals(void)
 {
 	/* The kernel's struct sigaction, all zero whatever its layout (and
 	 * larger than any): SIG_DFL, no flags, an empty mask. */
@@ -114,7 +114,6 @@ void reset_signals(void)
 	 * SIGSTOP fail, and are default anyway. */
 	for (int sig = 1; sig < NSIG; sig++)
 		syscall(SYS_rt_sigaction, sig, dfl, NULL, (NSIG - 1) / 8);
-	unblock_signals();
 }
 
 void leave_caller_session(void)

@@ -12,8 +12,8 @@ void close_inherited(const int *keep, size_t nkeep, int own);
 /* An empty signal mask. */
 void unblock_signals(void);
 
-/* Default dispositions for every signal, and an empty mask. */
-void reset_signals(void);
+/* Default dispositions for every signal. */
+void default_signals(void);
 
 /* A new session when standard input is not a terminal, so nothing inside
  * can signal the caller's process group. */

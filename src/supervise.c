@@ -10,27 +10,39 @@
 #include "common.h"
 #include "supervise.h"
 
-int supervise_signals(void)
+/* The four are handled even when the caller ignores them (a script's
+ * background job ignores SIGINT and SIGQUIT): a blocked signal is queued
+ * whatever its disposition, so SPEC's "kill the sandbox" holds for every
+ * caller. */
+static void handled(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGCHLD);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+	sigaddset(set, SIGQUIT);
+}
+
+void supervise_block(void)
 {
 	struct sigaction dfl = { .sa_handler = SIG_DFL };
 	sigset_t set;
-	int fd;
 
 	/* An inherited SIGCHLD=SIG_IGN would reap the child behind our back. */
 	if (sigaction(SIGCHLD, &dfl, NULL) < 0)
 		die_errno("cannot reset SIGCHLD");
-	/* The four are handled even when the caller ignores them (a script's
-	 * background job ignores SIGINT and SIGQUIT): a blocked signal is
-	 * queued whatever its disposition, so SPEC's "kill the sandbox"
-	 * holds for every caller. */
-	sigemptyset(&set);
-	sigaddset(&set, SIGCHLD);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGQUIT);
+	handled(&set);
 	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
 		die_errno("cannot block signals");
+}
+
+int supervise_fd(void)
+{
+	sigset_t set;
+	int fd;
+
+	handled(&set);
 	fd = signalfd(-1, &set, SFD_CLOEXEC);
 	if (fd < 0)
 		die_errno("cannot create a signalfd");

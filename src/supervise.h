@@ -4,9 +4,12 @@
 
 #include <sys/types.h>
 
-/* Block the signals the parent handles (before it forks, so a child that
- * exits at once is still seen) and return a signalfd for them. */
-int supervise_signals(void);
+/* Block the signals the parent handles: before it forks, so that a child
+ * that exits at once is still seen. */
+void supervise_block(void);
+
+/* A signalfd for them; a signal that came before it is read from it too. */
+int supervise_fd(void);
 
 /* Child: die with the parent (SIGKILL), also if it is already gone.
  * STATUS_FD is the child's end of the start pipe, whose other end only
