@@ -8,12 +8,15 @@
  * command, which only need executing). It exists only so that bench/run
  * can say how far hako is from the cost of the system calls themselves.
  *
- *   floor [-i] [-n] DIR CMD [ARG...]   new mount, pid, ipc, uts, cgroup and
+ *   floor [-i] [-n] [-v NAME=VALUE]... DIR CMD [ARG...]
+ *                                      new mount, pid, ipc, uts, cgroup and
  *                                      (without -n) net namespaces; with -i
- *                                      DIR/.hako/init runs first
+ *                                      DIR/.hako/init runs first; each -v
+ *                                      puts a variable in CMD's environment
  *   floor -e PID CMD [ARG...]          join PID's namespaces through a pidfd
  *
- * CMD is executed as given (no PATH search) with an empty environment.
+ * CMD is executed as given (no PATH search) with an environment of the -v
+ * variables only.
  * Exit status: CMD's (128+N when killed by signal N); 125 when the floor
  * itself failed, 126/127 when CMD could not be executed / was not found.
  */
@@ -65,11 +68,9 @@ static int reap(pid_t pid)
 	return WEXITSTATUS(st);
 }
 
-static void run_command(char **argv)
+static void run_command(char **argv, char **envp)
 {
-	char *no_env[] = { NULL };
-
-	execve(argv[0], argv, no_env);
+	execve(argv[0], argv, envp);
 	fprintf(stderr, "floor: %s: %s\n", argv[0], strerror(errno));
 	_exit(errno == ENOENT ? 127 : 126);
 }
@@ -113,7 +114,7 @@ static unsigned long kept_flags(const char *path)
 }
 
 /* Runs in the new namespaces; never returns. */
-static void sandbox(const char *dir, int with_init, char **argv)
+static void sandbox(const char *dir, int with_init, char **argv, char **envp)
 {
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		die("make / private");
@@ -141,10 +142,11 @@ static void sandbox(const char *dir, int with_init, char **argv)
 		die("chdir /");
 	if (umount2("/.hako", MNT_DETACH) < 0)
 		die("detach old root");
-	run_command(argv);
+	run_command(argv, envp);
 }
 
-static int do_run(const char *dir, int with_init, int share_net, char **argv)
+static int do_run(const char *dir, int with_init, int share_net, char **argv,
+		  char **envp)
 {
 	unsigned long flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC |
 			      CLONE_NEWUTS | CLONE_NEWCGROUP;
@@ -157,7 +159,7 @@ static int do_run(const char *dir, int with_init, int share_net, char **argv)
 	if (pid < 0)
 		die("clone");
 	if (pid == 0)
-		sandbox(dir, with_init, argv);
+		sandbox(dir, with_init, argv, envp);
 	return reap((pid_t)pid);
 }
 
@@ -186,7 +188,7 @@ static int do_enter(const char *pidstr, char **argv)
 
 static int usage(void)
 {
-	fputs("usage: floor [-i] [-n] DIR CMD [ARG...]\n"
+	fputs("usage: floor [-i] [-n] [-v NAME=VALUE]... DIR CMD [ARG...]\n"
 	      "       floor -e PID CMD [ARG...]\n", stderr);
 	return 125;
 }
@@ -194,7 +196,7 @@ static int usage(void)
 int main(int argc, char **argv)
 {
 	int with_init = 0, share_net = 0, enter = 0;
-	int i = 1;
+	int i = 1, nenv = 0;
 
 	for (; i < argc && argv[i][0] == '-' && argv[i][1] != '\0'; i++) {
 		const char *p;
@@ -208,13 +210,25 @@ int main(int argc, char **argv)
 			case 'i': with_init = 1; break;
 			case 'n': share_net = 1; break;
 			case 'e': enter = 1; break;
+			case 'v':
+				/* The slots read so far hold the variables. */
+				if (p[1] != '\0' || i + 1 >= argc)
+					return usage();
+				argv[1 + nenv++] = argv[++i];
+				goto next;
 			default: return usage();
 			}
 		}
+	next:;
 	}
 	if (argc - i < 2)
 		return usage();
 	if (enter)
 		return do_enter(argv[i], argv + i + 1);
-	return do_run(argv[i], with_init, share_net, argv + i + 1);
+	{
+		char *dir = argv[i];
+
+		argv[1 + nenv] = NULL;
+		return do_run(dir, with_init, share_net, argv + i + 1, argv + 1);
+	}
 }

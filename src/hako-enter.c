@@ -303,8 +303,7 @@ int main(int argc, char *argv[])
 
 	/* The rest of the command's hygiene, in SPEC.md's order, done here
 	 * where a child inherits it. None of our own descriptors is left
-	 * when the working directory and the command are looked up (the
-	 * signalfd is made afterwards). */
+	 * when the working directory and the command are looked up. */
 	new_session_keyring();
 	no_new_privs();
 	close_inherited(o.keep, o.nkeep, -1);
@@ -321,5 +320,5 @@ int main(int argc, char *argv[])
 	}
 	/* A child that fails says why and exits 125, 126 or 127. */
 	child = spawn_command(cmd, o.env);
-	return await_exit(child, supervise_fd());
+	return await_exit(child);
 }

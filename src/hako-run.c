@@ -353,7 +353,7 @@ int main(int argc, char *argv[])
 {
 	struct run r;
 	struct stat st;
-	int status[2], sync[2] = { -1, -1 }, sigfd, pidfile_fd = -1, code;
+	int status[2], sync[2] = { -1, -1 }, pidfile_fd = -1, code;
 	char pidtmp_buf[PATH_MAX], *pidtmp = NULL;
 	unsigned long flags;
 	pid_t child;
@@ -382,7 +382,6 @@ int main(int argc, char *argv[])
 		}
 	}
 	supervise_block();
-	sigfd = supervise_fd();
 	if (pipe2(status, O_CLOEXEC) < 0 || (r.userns && pipe2(sync, O_CLOEXEC) < 0))
 		die_errno("cannot create a pipe");
 	if (r.pidfile)
@@ -423,8 +422,8 @@ int main(int argc, char *argv[])
 	/* With nothing to do once the command runs, only its end matters
 	 * (the start pipe stays open: the child checks we are alive by it). */
 	if (!r.pidfile && !must_drop_privileges(&r))
-		return await_exit(child, sigfd);
-	code = await_start(child, status[0], sigfd);
+		return await_exit(child);
+	code = await_start(child, status[0]);
 	if (code >= 0) {
 		if (pidtmp)
 			unlink(pidtmp);
@@ -438,5 +437,5 @@ int main(int argc, char *argv[])
 		abandon(child, NULL, what);
 	}
 	drop_privileges(&r);
-	return await_exit(child, sigfd);
+	return await_exit(child);
 }

@@ -37,18 +37,6 @@ void supervise_block(void)
 		die_errno("cannot block signals");
 }
 
-int supervise_fd(void)
-{
-	sigset_t set;
-	int fd;
-
-	handled(&set);
-	fd = signalfd(-1, &set, SFD_CLOEXEC);
-	if (fd < 0)
-		die_errno("cannot create a signalfd");
-	return fd;
-}
-
 void die_with_parent(int status_fd)
 {
 	struct pollfd p = { .fd = status_fd, .events = POLLOUT };
@@ -78,61 +66,73 @@ static int reap(pid_t child, int options)
 	return r == 0 ? -1 : exit_code(status);
 }
 
-/* A signal arrived: -1 if nothing is decided yet, else the exit status. */
-static int on_signal(pid_t child, int sigfd)
+/* Signal SIGNO arrived: -1 if nothing is decided yet, else the status to
+ * exit with. */
+static int on_signal(pid_t child, int signo)
 {
-	struct signalfd_siginfo si;
-	ssize_t n = read(sigfd, &si, sizeof si);
-
-	if (n != (ssize_t)sizeof si) {
-		if (n < 0 && (errno == EINTR || errno == EAGAIN))
-			return -1;
-		die_errno("cannot read signals");
-	}
-	if (si.ssi_signo == SIGCHLD)
+	if (signo == SIGCHLD)
 		return reap(child, WNOHANG);
 	kill(child, SIGKILL);
 	reap(child, 0);
-	return 128 + (int)si.ssi_signo;
+	return 128 + signo;
 }
 
-int await_start(pid_t child, int status_fd, int sigfd)
+int await_start(pid_t child, int status_fd)
 {
-	struct pollfd p[2] = {
-		{ .fd = status_fd, .events = POLLIN },
-		{ .fd = sigfd, .events = POLLIN },
-	};
+	struct signalfd_siginfo si;
+	struct pollfd p[2] = { { .fd = status_fd, .events = POLLIN } };
+	sigset_t set;
 	char byte;
 	ssize_t n;
-	int code;
+	int code = -2;
 
-	for (;;) {
+	/* Signals and the start report at once, hence a signalfd; one that
+	 * came before it is read from it too. */
+	handled(&set);
+	p[1].fd = signalfd(-1, &set, SFD_CLOEXEC);
+	p[1].events = POLLIN;
+	if (p[1].fd < 0)
+		die_errno("cannot create a signalfd");
+	while (code == -2) {
 		if (poll(p, 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			die_errno("cannot poll");
 		}
-		if (p[1].revents && (code = on_signal(child, sigfd)) >= 0)
-			return code;
-		if (p[0].revents) {
+		if (p[1].revents) {
+			n = read(p[1].fd, &si, sizeof si);
+			if (n == (ssize_t)sizeof si) {
+				if ((code = on_signal(child, (int)si.ssi_signo)) == -1)
+					code = -2;
+			} else if (n >= 0 || (errno != EINTR && errno != EAGAIN)) {
+				die_errno("cannot read signals");
+			}
+		}
+		if (code == -2 && p[0].revents) {
 			n = read(status_fd, &byte, 1);
 			if (n == 0)
-				return -1;
-			if (n > 0)
-				return reap(child, 0);
-			if (errno != EINTR)
+				code = -1;
+			else if (n > 0)
+				code = reap(child, 0);
+			else if (errno != EINTR)
 				die_errno("cannot read the start report");
 		}
 	}
+	close(p[1].fd);
+	return code;
 }
 
-int await_exit(pid_t child, int sigfd)
+int await_exit(pid_t child)
 {
-	int code;
+	sigset_t set;
+	int signo, code;
 
-	/* The child may have exited before we got here; SIGCHLD is then
-	 * pending on the signalfd already. */
-	while ((code = on_signal(child, sigfd)) < 0)
-		;
+	/* They are blocked: one that came before is pending, and taken. */
+	handled(&set);
+	do {
+		while ((signo = sigwaitinfo(&set, NULL)) < 0)
+			if (errno != EINTR)
+				die_errno("cannot wait for signals");
+	} while ((code = on_signal(child, signo)) < 0);
 	return code;
 }
