@@ -48,8 +48,15 @@ check: all
 	bats tests
 
 install: all
+	$(MAKE) install-files
+
+# The fast build: the static musl binaries (see README, Building).
+install-static: static
+	$(MAKE) O=static install-files
+
+install-files:
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
-	install -m 755 hako-run hako-enter $(DESTDIR)$(BINDIR)
+	install -m 755 $(O)/hako-run $(O)/hako-enter $(DESTDIR)$(BINDIR)
 	install -m 644 man/hako-run.1 man/hako-enter.1 $(DESTDIR)$(MANDIR)/man1
 
 demo: all
@@ -61,4 +68,4 @@ bench: static
 clean:
 	rm -rf hako-run hako-enter src/*.o static asan
 
-.PHONY: all static check install demo bench clean
+.PHONY: all static check install install-static install-files demo bench clean
