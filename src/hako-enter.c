@@ -31,6 +31,16 @@
 #ifndef NS_GET_USERNS
 #define NS_GET_USERNS _IO(0xb7, 0x1)
 #endif
+#ifndef NS_GET_PARENT
+#define NS_GET_PARENT _IO(0xb7, 0x2)
+#endif
+/* Linux 6.11: a namespace of the process a pidfd names. */
+#ifndef PIDFD_GET_MNT_NAMESPACE
+#define PIDFD_GET_MNT_NAMESPACE _IO(0xFF, 3)
+#endif
+#ifndef PIDFD_GET_USER_NAMESPACE
+#define PIDFD_GET_USER_NAMESPACE _IO(0xFF, 9)
+#endif
 
 const char progname[] = "hako-enter";
 
@@ -136,6 +146,45 @@ static int owning_userns(pid_t pid, int proc, const struct stat *user)
 	return fd;
 }
 
+/* Whether every namespace of the process PIDFD names can be joined with
+ * one setns: when its user namespace is ours (the kernel then refuses to
+ * re-enter it, and the others are joined without it) or owns its mounts.
+ * Not when it is a nested one (see owning_userns()): the setns would
+ * succeed and leave us in it. Asked of the pidfd (Linux 6.11), which
+ * costs less than looking at /proc/PID/ns; false when the kernel cannot
+ * say. */
+static bool joinable_at_once(int pidfd)
+{
+	struct stat user_st, owner_st;
+	int user, parent, mnt, owner = -1;
+	bool ok;
+
+	user = ioctl(pidfd, PIDFD_GET_USER_NAMESPACE, 0);
+	if (user < 0)
+		return false;
+	/* EPERM: no parent we can see, so ours (or one above ours, which
+	 * the setns then refuses). */
+	parent = ioctl(user, NS_GET_PARENT, 0);
+	if (parent < 0) {
+		ok = errno == EPERM;
+	} else {
+		close(parent);
+		mnt = ioctl(pidfd, PIDFD_GET_MNT_NAMESPACE, 0);
+		if (mnt >= 0) {
+			owner = ioctl(mnt, NS_GET_USERNS, 0);
+			close(mnt);
+		}
+		ok = owner >= 0 && fstat(user, &user_st) == 0 &&
+		     fstat(owner, &owner_st) == 0 &&
+		     user_st.st_ino == owner_st.st_ino &&
+		     user_st.st_dev == owner_st.st_dev;
+		if (owner >= 0)
+			close(owner);
+	}
+	close(user);
+	return ok;
+}
+
 /* Without setns on a pidfd (before Linux 5.8), or for a nested user
  * namespace: every namespace file is opened, through the /proc directory
  * of the one process, before the first setns. */
@@ -192,7 +241,7 @@ static int join(pid_t pid)
 	 * nothing, so there is no need to look at them one by one, which
 	 * costs more than the join. The host's /proc is opened first, in
 	 * case a user namespace is joined. */
-	if (pidfd >= 0) {
+	if (pidfd >= 0 && joinable_at_once(pidfd)) {
 		self = userns_proc();
 		if (setns(pidfd, JOINED) == 0) {
 			close(pidfd);
@@ -207,9 +256,10 @@ static int join(pid_t pid)
 	}
 	/* One we cannot join may be one we share (a rootless sandbox on the
 	 * host's network), or the user namespace of PID may not be the one
-	 * that owns the others (see owning_userns()): look at each. Should
-	 * PID have been reused in between, the setns on the pidfd fails: the
-	 * process it names is gone. */
+	 * that owns the others (see owning_userns()), or the kernel may be
+	 * too old to say: look at each. Should PID have been reused in
+	 * between, the setns on the pidfd fails: the process it names is
+	 * gone. */
 	format(path, sizeof path, "/proc/%d", (int)pid);
 	proc = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (proc < 0)
@@ -271,13 +321,6 @@ int main(int argc, char *argv[])
 	 * its namespaces. */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		die_errno("cannot clear dumpable");
-	/* With --fork, what we handle is blocked before the command exists,
-	 * so that one that exits at once is still seen; every disposition is
-	 * the default, for the command to inherit. */
-	if (fork_mode)
-		supervise_block();
-	default_signals();
-
 	userns = join(pid);
 	/* In a joined user namespace we become its root unless told
 	 * otherwise: our own ids may mean nothing (or host root) there. */
@@ -302,8 +345,13 @@ int main(int argc, char *argv[])
 	become(&id, userns >= 0);
 
 	/* The rest of the command's hygiene, in SPEC.md's order, done here
-	 * where a child inherits it. None of our own descriptors is left
-	 * when the working directory and the command are looked up. */
+	 * where a child inherits it: every signal disposition the default,
+	 * SIGCHLD blocked with --fork before the child exists (so that one
+	 * that exits at once is still seen). None of our own descriptors is
+	 * left when the working directory and the command are looked up. */
+	default_signals();
+	if (fork_mode)
+		supervise_child();
 	new_session_keyring();
 	no_new_privs();
 	close_inherited(o.keep, o.nkeep, -1);
@@ -318,7 +366,10 @@ int main(int argc, char *argv[])
 		leave_caller_session();
 		exec_command(cmd, o.env);
 	}
-	/* A child that fails says why and exits 125, 126 or 127. */
+	/* A child that fails says why and exits 125, 126 or 127. The other
+	 * signals we handle are blocked only once it runs: until then we are
+	 * suspended, and one should still end us (the child dies with us). */
 	child = spawn_command(cmd, o.env);
+	supervise_block();
 	return await_exit(child);
 }

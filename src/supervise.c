@@ -24,7 +24,13 @@ static void handled(sigset_t *set)
 	sigaddset(set, SIGQUIT);
 }
 
-void supervise_block(void)
+static void block(const sigset_t *set)
+{
+	if (sigprocmask(SIG_BLOCK, set, NULL) < 0)
+		die_errno("cannot block signals");
+}
+
+void supervise_child(void)
 {
 	struct sigaction dfl = { .sa_handler = SIG_DFL };
 	sigset_t set;
@@ -32,9 +38,19 @@ void supervise_block(void)
 	/* An inherited SIGCHLD=SIG_IGN would reap the child behind our back. */
 	if (sigaction(SIGCHLD, &dfl, NULL) < 0)
 		die_errno("cannot reset SIGCHLD");
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	block(&set);
+}
+
+void supervise_block(void)
+{
+	sigset_t set;
+
+	/* No disposition is touched here: setting SIGCHLD's to SIG_DFL
+	 * would discard one that is pending already. */
 	handled(&set);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
-		die_errno("cannot block signals");
+	block(&set);
 }
 
 void die_with_parent(int status_fd)

@@ -4,8 +4,11 @@
 
 #include <sys/types.h>
 
-/* Block the signals the parent handles: before it forks, so that a child
- * that exits at once is still seen. */
+/* Block SIGCHLD (and undo an inherited SIG_IGN): before the child
+ * exists, so that one that exits at once is still seen. */
+void supervise_child(void);
+
+/* Then block every signal the parent handles, SIGCHLD among them. */
 void supervise_block(void);
 
 /* Child: die with the parent (SIGKILL), also if it is already gone.

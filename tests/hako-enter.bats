@@ -114,6 +114,21 @@ ns_of() {
 	expect_error 125 "hako-enter: cannot open process $p: No such process" "$ENTER" -f "$p" /bin/echo ran
 }
 
+@test "hako-enter: an error is 125 even for a caller that ignores SIGPIPE and closed stderr" {
+	# The caller's dispositions hold until hako-enter is inside: a write
+	# to a closed pipe then fails instead of killing it (141).
+	local p
+	/bin/true &
+	p=$!
+	wait "$p"
+	run bash -c 'trap "" PIPE; { sleep 0.2; "$0" "$1" /bin/true; } 2>&1 | true; echo "${PIPESTATUS[0]}"' "$ENTER" "$p"
+	[ "$status" -eq 0 ]
+	[ "$output" = 125 ]
+	run bash -c 'trap "" PIPE; { sleep 0.2; "$0" -f "$1" /bin/true; } 2>&1 | true; echo "${PIPESTATUS[0]}"' "$ENTER" "$p"
+	[ "$status" -eq 0 ]
+	[ "$output" = 125 ]
+}
+
 @test "hako-enter: a sandbox that has ended cannot be entered" {
 	start_box
 	kill -TERM "$SUP"
@@ -220,6 +235,14 @@ ns_of() {
 	[ "$status" -eq 143 ]
 	[ "$output" = "" ]
 	assert_clean
+}
+
+@test "hako-enter --fork: a command that exits at once is always seen to end, 200 times in a row" {
+	# Its SIGCHLD may come before the parent waits: it must not be lost.
+	start_box
+	run bash -c 'for i in $(seq 200); do timeout 10 "$1" --fork "$2" /bin/true || echo "run $i: $?"; done' _ "$ENTER" "$BOX"
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
 }
 
 @test "hako-enter: the default command is /bin/sh" {

@@ -317,6 +317,26 @@ hello" ]
 	[ "${#lines[@]}" -eq 5 ]
 }
 
+@test "hako-enter without -u into a sandbox started with -u 1000 joins the user namespace that owns its mounts (caller and root)" {
+	# The command (the pid in the pid file) runs in a nested user namespace
+	# mapping 1000; joining that one instead would leave hako-enter with
+	# no power over the sandbox's mounts and host name.
+	write_init "$SB" 'mount -t proc proc proc && mount -t tmpfs tmpfs tmp && bin/hostname nested'
+	start_sleeper
+	run as_user "$ENTER" --fork "$BOX" /bin/sh -c 'id; cat /proc/self/uid_map; hostname; hostname renamed && hostname; mount -t tmpfs tmpfs /tmp && echo mounted'
+	[ "$status" -eq 0 ]
+	[ "$output" = "uid=0 gid=0
+         0      65534          1
+nested
+renamed
+mounted" ]
+	run "$ENTER" "$BOX" /bin/sh -c 'id; cat /proc/self/uid_map; hostname'
+	[ "$status" -eq 0 ]
+	[ "$output" = "uid=0 gid=0
+         0      65534          1
+renamed" ]
+}
+
 # --- root with -U ---------------------------------------------------------------
 
 @test "root -U: the sandbox's root is host uid $USERNS_BASE; -U and --userns set the base, base 0 and ids past the range refused" {
