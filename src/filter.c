@@ -95,10 +95,10 @@ void forbid_tty_injection(void)
 			if (entries[i].nr > low_max)
 				low_max = entries[i].nr;
 		}
-	high = nlow;
-	for (i = 0; i < N; i++)
+	for (i = 0, n = nlow; i < N; i++)
 		if (entries[i].nr >= X32_BIT)
-			order[high++] = i;
+			order[n++] = i;
+	n = 0;
 
 	/* Where each block starts: the low checks end with an ALLOW at
 	 * 2 + nlow, HIGH follows, then the arch checks, then CHECK. */

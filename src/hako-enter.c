@@ -146,27 +146,26 @@ static int owning_userns(pid_t pid, int proc, const struct stat *user)
 	return fd;
 }
 
-/* Whether every namespace of the process PIDFD names can be joined with
- * one setns: when its user namespace is ours (the kernel then refuses to
- * re-enter it, and the others are joined without it) or owns its mounts.
- * Not when it is a nested one (see owning_userns()): the setns would
- * succeed and leave us in it. Asked of the pidfd (Linux 6.11), which
- * costs less than looking at /proc/PID/ns; false when the kernel cannot
- * say. */
-static bool joinable_at_once(int pidfd)
+/* The namespaces to join with one setns on PIDFD, or 0 when that cannot
+ * be decided so: all but the user namespace when the process's is ours
+ * (the kernel refuses to re-enter it), all of them when its user
+ * namespace owns its mounts. Not when it is a nested one (see
+ * owning_userns()): that setns would succeed and leave us in it. Asked of
+ * the pidfd (Linux 6.11), which costs less than looking at /proc/PID/ns. */
+static int one_setns(int pidfd)
 {
 	struct stat user_st, owner_st;
-	int user, parent, mnt, owner = -1;
-	bool ok;
+	int user, parent, mnt, owner = -1, flags = 0;
 
 	user = ioctl(pidfd, PIDFD_GET_USER_NAMESPACE, 0);
 	if (user < 0)
-		return false;
-	/* EPERM: no parent we can see, so ours (or one above ours, which
-	 * the setns then refuses). */
+		return 0;
+	/* EPERM: no parent we can see, so ours (or one above ours, whose
+	 * namespaces the setns then refuses). */
 	parent = ioctl(user, NS_GET_PARENT, 0);
 	if (parent < 0) {
-		ok = errno == EPERM;
+		if (errno == EPERM)
+			flags = JOINED & ~CLONE_NEWUSER;
 	} else {
 		close(parent);
 		mnt = ioctl(pidfd, PIDFD_GET_MNT_NAMESPACE, 0);
@@ -174,15 +173,16 @@ static bool joinable_at_once(int pidfd)
 			owner = ioctl(mnt, NS_GET_USERNS, 0);
 			close(mnt);
 		}
-		ok = owner >= 0 && fstat(user, &user_st) == 0 &&
-		     fstat(owner, &owner_st) == 0 &&
-		     user_st.st_ino == owner_st.st_ino &&
-		     user_st.st_dev == owner_st.st_dev;
+		if (owner >= 0 && fstat(user, &user_st) == 0 &&
+		    fstat(owner, &owner_st) == 0 &&
+		    user_st.st_ino == owner_st.st_ino &&
+		    user_st.st_dev == owner_st.st_dev)
+			flags = JOINED;
 		if (owner >= 0)
 			close(owner);
 	}
 	close(user);
-	return ok;
+	return flags;
 }
 
 /* Without setns on a pidfd (before Linux 5.8), or for a nested user
@@ -235,24 +235,19 @@ static int join(pid_t pid)
 	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (pidfd < 0 && errno != ENOSYS && errno != EINVAL)
 		die_errno("cannot open process %d", (int)pid);
-	/* Most often all of them can be joined at once: with the user
-	 * namespace, or without it when the kernel refuses that (EINVAL)
-	 * because it is ours. Joining one we are in already changes
-	 * nothing, so there is no need to look at them one by one, which
-	 * costs more than the join. The host's /proc is opened first, in
-	 * case a user namespace is joined. */
-	if (pidfd >= 0 && joinable_at_once(pidfd)) {
-		self = userns_proc();
-		if (setns(pidfd, JOINED) == 0) {
+	/* Most often all of them can be joined at once: joining one we are
+	 * in already changes nothing, so there is no need to look at them
+	 * one by one, which costs more than the join. The host's /proc is
+	 * opened first when a user namespace is joined. */
+	flags = pidfd >= 0 ? one_setns(pidfd) : 0;
+	if (flags) {
+		self = flags & CLONE_NEWUSER ? userns_proc() : -1;
+		if (setns(pidfd, flags) == 0) {
 			close(pidfd);
 			return self;
 		}
-		if (errno == EINVAL && setns(pidfd, JOINED & ~CLONE_NEWUSER) == 0) {
-			close(pidfd);
+		if (self >= 0)
 			close(self);
-			return -1;
-		}
-		close(self);
 	}
 	/* One we cannot join may be one we share (a rootless sandbox on the
 	 * host's network), or the user namespace of PID may not be the one
@@ -346,12 +341,13 @@ int main(int argc, char *argv[])
 
 	/* The rest of the command's hygiene, in SPEC.md's order, done here
 	 * where a child inherits it: every signal disposition the default,
-	 * SIGCHLD blocked with --fork before the child exists (so that one
-	 * that exits at once is still seen). None of our own descriptors is
-	 * left when the working directory and the command are looked up. */
+	 * and with --fork what we handle blocked before the child exists (so
+	 * that one that exits at once, or a signal that comes before we
+	 * wait, is still seen). None of our own descriptors is left when the
+	 * working directory and the command are looked up. */
 	default_signals();
 	if (fork_mode)
-		supervise_child();
+		supervise_block();
 	new_session_keyring();
 	no_new_privs();
 	close_inherited(o.keep, o.nkeep, -1);
@@ -366,10 +362,9 @@ int main(int argc, char *argv[])
 		leave_caller_session();
 		exec_command(cmd, o.env);
 	}
-	/* A child that fails says why and exits 125, 126 or 127. The other
-	 * signals we handle are blocked only once it runs: until then we are
-	 * suspended, and one should still end us (the child dies with us). */
+	/* A child that fails says why and exits 125, 126 or 127. Until it
+	 * has executed the command we are suspended, the signals we handle
+	 * pending; SIGKILL still ends us (and it, see spawn.h). */
 	child = spawn_command(cmd, o.env);
-	supervise_block();
 	return await_exit(child);
 }

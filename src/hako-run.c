@@ -381,7 +381,6 @@ int main(int argc, char *argv[])
 			r.netfd = -1;
 		}
 	}
-	supervise_child();
 	supervise_block();
 	if (pipe2(status, O_CLOEXEC) < 0 || (r.userns && pipe2(sync, O_CLOEXEC) < 0))
 		die_errno("cannot create a pipe");

@@ -24,33 +24,19 @@ static void handled(sigset_t *set)
 	sigaddset(set, SIGQUIT);
 }
 
-static void block(const sigset_t *set)
-{
-	if (sigprocmask(SIG_BLOCK, set, NULL) < 0)
-		die_errno("cannot block signals");
-}
-
-void supervise_child(void)
+void supervise_block(void)
 {
 	struct sigaction dfl = { .sa_handler = SIG_DFL };
 	sigset_t set;
 
-	/* An inherited SIGCHLD=SIG_IGN would reap the child behind our back. */
+	/* An inherited SIGCHLD=SIG_IGN would reap the child behind our back.
+	 * (SIG_DFL also discards a SIGCHLD already pending: this is done
+	 * before there is a child.) */
 	if (sigaction(SIGCHLD, &dfl, NULL) < 0)
 		die_errno("cannot reset SIGCHLD");
-	sigemptyset(&set);
-	sigaddset(&set, SIGCHLD);
-	block(&set);
-}
-
-void supervise_block(void)
-{
-	sigset_t set;
-
-	/* No disposition is touched here: setting SIGCHLD's to SIG_DFL
-	 * would discard one that is pending already. */
 	handled(&set);
-	block(&set);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		die_errno("cannot block signals");
 }
 
 void die_with_parent(int status_fd)
@@ -93,48 +79,57 @@ static int on_signal(pid_t child, int signo)
 	return 128 + signo;
 }
 
-int await_start(pid_t child, int status_fd)
+static int wait_start(pid_t child, int status_fd, int sigfd)
 {
+	struct pollfd p[2] = {
+		{ .fd = status_fd, .events = POLLIN },
+		{ .fd = sigfd, .events = POLLIN },
+	};
 	struct signalfd_siginfo si;
-	struct pollfd p[2] = { { .fd = status_fd, .events = POLLIN } };
-	sigset_t set;
 	char byte;
 	ssize_t n;
-	int code = -2;
+	int code;
 
-	/* Signals and the start report at once, hence a signalfd; one that
-	 * came before it is read from it too. */
-	handled(&set);
-	p[1].fd = signalfd(-1, &set, SFD_CLOEXEC);
-	p[1].events = POLLIN;
-	if (p[1].fd < 0)
-		die_errno("cannot create a signalfd");
-	while (code == -2) {
+	for (;;) {
 		if (poll(p, 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			die_errno("cannot poll");
 		}
 		if (p[1].revents) {
-			n = read(p[1].fd, &si, sizeof si);
+			n = read(sigfd, &si, sizeof si);
 			if (n == (ssize_t)sizeof si) {
-				if ((code = on_signal(child, (int)si.ssi_signo)) == -1)
-					code = -2;
+				if ((code = on_signal(child, (int)si.ssi_signo)) >= 0)
+					return code;
 			} else if (n >= 0 || (errno != EINTR && errno != EAGAIN)) {
 				die_errno("cannot read signals");
 			}
 		}
-		if (code == -2 && p[0].revents) {
+		if (p[0].revents) {
 			n = read(status_fd, &byte, 1);
 			if (n == 0)
-				code = -1;
-			else if (n > 0)
-				code = reap(child, 0);
-			else if (errno != EINTR)
+				return -1;
+			if (n > 0)
+				return reap(child, 0);
+			if (errno != EINTR)
 				die_errno("cannot read the start report");
 		}
 	}
-	close(p[1].fd);
+}
+
+int await_start(pid_t child, int status_fd)
+{
+	sigset_t set;
+	int sigfd, code;
+
+	/* Signals and the start report at once, hence a signalfd; one that
+	 * came before it is read from it too. */
+	handled(&set);
+	sigfd = signalfd(-1, &set, SFD_CLOEXEC);
+	if (sigfd < 0)
+		die_errno("cannot create a signalfd");
+	code = wait_start(child, status_fd, sigfd);
+	close(sigfd);
 	return code;
 }
 

@@ -4,11 +4,9 @@
 
 #include <sys/types.h>
 
-/* Block SIGCHLD (and undo an inherited SIG_IGN): before the child
- * exists, so that one that exits at once is still seen. */
-void supervise_child(void);
-
-/* Then block every signal the parent handles, SIGCHLD among them. */
+/* Block the signals the parent handles (and undo an inherited SIGCHLD
+ * SIG_IGN): before the child exists, so that one that exits at once is
+ * still seen. */
 void supervise_block(void);
 
 /* Child: die with the parent (SIGKILL), also if it is already gone.

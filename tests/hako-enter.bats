@@ -237,6 +237,42 @@ ns_of() {
 	assert_clean
 }
 
+@test "hako-enter --fork: SIGINT, SIGTERM, SIGHUP, SIGQUIT to the parent kill the command, exit 128+N" {
+	# It exits with 128+N itself (a parent that died of the signal would
+	# show as killed, -N), and the command is gone.
+	start_box
+	run python3 - "$ENTER" "$BOX" <<-'EOF'
+		import os, signal, subprocess, sys, time
+		enter, box = sys.argv[1:]
+		for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):
+		    p = subprocess.Popen([enter, "-f", box, "sleep", "100"],
+		                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+		    child = None
+		    for _ in range(400):
+		        try:
+		            kids = open("/proc/%d/task/%d/children" % (p.pid, p.pid)).read().split()
+		            if kids and open("/proc/%s/comm" % kids[0]).read().strip() == "sleep":
+		                child = kids[0]
+		                break
+		        except OSError:
+		            pass
+		        time.sleep(0.01)
+		    p.send_signal(sig)
+		    rc = p.wait()
+		    time.sleep(0.05)
+		    alive = child is not None and os.path.exists("/proc/" + child) and \
+		        open("/proc/%s/stat" % child).read().split(") ")[1][0] != "Z"
+		    print(sig.name, child is not None, rc, "alive" if alive else "gone")
+	EOF
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "SIGINT True 130 gone
+SIGTERM True 143 gone
+SIGHUP True 129 gone
+SIGQUIT True 131 gone" ]
+	[ "$(cat "/proc/$BOX/comm")" = "sleep" ]
+}
+
 @test "hako-enter --fork: a command that exits at once is always seen to end, 200 times in a row" {
 	# Its SIGCHLD may come before the parent waits: it must not be lost.
 	start_box
