@@ -287,9 +287,16 @@ not_injected() {
 	fi
 }
 
+# i386_entry: whether this kernel takes int $0x80 from a 64-bit process
+# (IA32 emulation on; some virtual machines fault it even so).
+i386_entry() {
+	"$ATTACK/inject" i386probe 2>/dev/null
+}
+
 @test "control: on the host, TIOCSTI through each entry does inject into the caller's shell" {
-	local mode
-	for mode in native i386 highbits; do
+	local mode modes="native highbits"
+	if i386_entry; then modes="native i386 highbits"; fi
+	for mode in $modes; do
 		run ptyrun "$ATTACK/inject" "$mode" "$INJECT"
 		expect 0 $'touch INJECTED\nTIOCSTI: ok\nstatus 0\nread: touch INJECTED'
 		[ -e "$TMP/INJECTED" ]
@@ -316,6 +323,7 @@ not_injected() {
 }
 
 @test "TIOCSTI through the 32-bit entry (int \$0x80) fails with EPERM" {
+	i386_entry || skip "this kernel faults int \$0x80 from a 64-bit process"
 	run ptyrun "$RUN" "$SB" /bin/inject i386 "$INJECT"
 	expect 0 "$EPERM_OUTPUT"
 	not_injected

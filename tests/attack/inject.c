@@ -5,6 +5,9 @@
  *                  kernel only looks at the low 32 bits
  *   tioclinux      TIOCLINUX (subcode 6, TIOCL_GETSHIFTSTATE)
  *   tcgets         TCGETS, which must keep working
+ *   i386probe      getpid through the 32-bit entry: exits 0 where this
+ *                  kernel takes int $0x80 from a 64-bit process (some
+ *                  virtual machines fault it with SIGSEGV)
  * Prints "NAME: ok" or "NAME: errno N (message)"; exits 0 on success. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -61,6 +64,15 @@ int main(int argc, char *argv[])
 		struct termios t;
 		return report("TCGETS", ioctl(0, TCGETS, &t));
 	}
+#if defined(__x86_64__)
+	if (strcmp(mode, "i386probe") == 0) {
+		long pid = 20; /* __NR_getpid on i386 */
+
+		__asm__ volatile("int $0x80" : "+a"(pid) : : "memory", "cc",
+				 "r8", "r9", "r10", "r11");
+		return pid == (long)getpid() ? 0 : 1;
+	}
+#endif
 	if (strcmp(mode, "tioclinux") == 0) {
 		char sub[2] = { 6, 0 };
 		return report("TIOCLINUX", ioctl(0, TIOCLINUX, sub));
