@@ -230,6 +230,9 @@ bool opts_common(struct opts *o, int c, const char *arg, const char *usage)
 	case 'k':
 		add_keep_fd(o, arg);
 		break;
+	case 'S':
+		o->new_session = true;
+		break;
 	default:
 		return false;
 	}

@@ -39,6 +39,7 @@ struct opts {
 	char **env;      /* NAME=VALUE entries, NULL-terminated */
 	size_t nenv;
 	const char *dir; /* -c, inside the sandbox */
+	bool new_session; /* -S */
 	int *keep;       /* --keep-fd descriptors */
 	size_t nkeep;
 	gid_t user_gid;  /* -u's group, for when -g is not given, */
@@ -48,7 +49,7 @@ struct opts {
 };
 
 /* Shared options, in getopt_long form; each tool appends its own. */
-#define COMMON_SHORTOPTS "he:u:g:c:Vk:"
+#define COMMON_SHORTOPTS "he:u:g:c:Vk:S"
 #define COMMON_LONGOPTS \
 	{ "help", no_argument, NULL, 'h' }, \
 	{ "env", required_argument, NULL, 'e' }, \
@@ -56,7 +57,8 @@ struct opts {
 	{ "group", required_argument, NULL, 'g' }, \
 	{ "chdir", required_argument, NULL, 'c' }, \
 	{ "version", no_argument, NULL, 'V' }, \
-	{ "keep-fd", required_argument, NULL, 'k' }
+	{ "keep-fd", required_argument, NULL, 'k' }, \
+	{ "new-session", no_argument, NULL, 'S' }
 
 /* S as a decimal number no greater than MAX: digits only, not empty. */
 bool parse_decimal(const char *s, unsigned long long max, unsigned long long *out);

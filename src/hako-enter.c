@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <grp.h>
 #include <limits.h>
 #include <sched.h>
 #include <signal.h>
@@ -35,11 +36,11 @@
 #define NS_GET_PARENT _IO(0xb7, 0x2)
 #endif
 /* Linux 6.11: a namespace of the process a pidfd names. */
-#ifndef PIDFD_GET_MNT_NAMESPACE
-#define PIDFD_GET_MNT_NAMESPACE _IO(0xFF, 3)
-#endif
 #ifndef PIDFD_GET_USER_NAMESPACE
 #define PIDFD_GET_USER_NAMESPACE _IO(0xFF, 9)
+#endif
+#ifndef PIDFD_GET_UTS_NAMESPACE
+#define PIDFD_GET_UTS_NAMESPACE _IO(0xFF, 10)
 #endif
 
 const char progname[] = "hako-enter";
@@ -119,19 +120,22 @@ static int differing(pid_t pid, int proc)
 	return flags;
 }
 
-/* A sandbox whose command asked for ids a rootless sandbox does not map
- * runs in a nested user namespace (see userns.c); its other namespaces
- * belong to the one around it, which is the one to join. Returns a
- * descriptor for that namespace, or -1 when it is the process's own. */
+/* The command of a sandbox with a user namespace runs in one nested in
+ * it, which owns only its mount namespace (see hako-run.c: that locks the
+ * mounts); the sandbox's other namespaces belong to the one around it,
+ * which is the one to join: its root may then still name the host,
+ * configure the network, mount where the command can, and (like anyone)
+ * not undo what is locked. Returns a descriptor for that namespace, or -1
+ * when it is the process's own. */
 static int owning_userns(pid_t pid, int proc, const struct stat *user)
 {
 	struct stat owner, self;
-	int mnt = openat(proc, "ns/mnt", O_RDONLY | O_CLOEXEC), fd;
+	int uts = openat(proc, "ns/uts", O_RDONLY | O_CLOEXEC), fd;
 
-	if (mnt < 0)
-		die_errno("cannot open the mount namespace of %d", (int)pid);
-	fd = ioctl(mnt, NS_GET_USERNS);
-	close(mnt);
+	if (uts < 0)
+		die_errno("cannot open the uts namespace of %d", (int)pid);
+	fd = ioctl(uts, NS_GET_USERNS);
+	close(uts);
 	if (fd < 0)
 		return -1; /* the kernel cannot say: join the process's own */
 	if (fstat(fd, &owner) < 0)
@@ -149,13 +153,13 @@ static int owning_userns(pid_t pid, int proc, const struct stat *user)
 /* The namespaces to join with one setns on PIDFD, or 0 when that cannot
  * be decided so: all but the user namespace when the process's is ours
  * (the kernel refuses to re-enter it), all of them when its user
- * namespace owns its mounts. Not when it is a nested one (see
+ * namespace owns its other ones. Not when it is a nested one (see
  * owning_userns()): that setns would succeed and leave us in it. Asked of
  * the pidfd (Linux 6.11), which costs less than looking at /proc/PID/ns. */
 static int one_setns(int pidfd)
 {
 	struct stat user_st, owner_st;
-	int user, parent, mnt, owner = -1, flags = 0;
+	int user, parent, uts, owner = -1, flags = 0;
 
 	user = ioctl(pidfd, PIDFD_GET_USER_NAMESPACE, 0);
 	if (user < 0)
@@ -168,10 +172,10 @@ static int one_setns(int pidfd)
 			flags = JOINED & ~CLONE_NEWUSER;
 	} else {
 		close(parent);
-		mnt = ioctl(pidfd, PIDFD_GET_MNT_NAMESPACE, 0);
-		if (mnt >= 0) {
-			owner = ioctl(mnt, NS_GET_USERNS, 0);
-			close(mnt);
+		uts = ioctl(pidfd, PIDFD_GET_UTS_NAMESPACE, 0);
+		if (uts >= 0) {
+			owner = ioctl(uts, NS_GET_USERNS, 0);
+			close(uts);
 		}
 		if (owner >= 0 && fstat(user, &user_st) == 0 &&
 		    fstat(owner, &owner_st) == 0 &&
@@ -222,6 +226,17 @@ static void join_each(pid_t pid, int pidfd, int proc, int flags, int userfd)
 	}
 }
 
+/* Before a user namespace is joined: the host's /proc (see userns.h). And
+ * root's supplementary groups (gid 0 among them) would go along where
+ * they map to nothing and, in a rootless sandbox, could not be cleared
+ * any more: they go now. */
+static int before_userns(void)
+{
+	if (geteuid() == 0 && setgroups(0, NULL) < 0)
+		die_errno("cannot clear supplementary groups");
+	return userns_proc();
+}
+
 /* Join every namespace of PID that differs from ours, all at once through
  * a pidfd where the kernel can: a pid reused after the sandbox died can
  * then not be half-entered. When a user namespace was joined, returns a
@@ -241,7 +256,7 @@ static int join(pid_t pid)
 	 * opened first when a user namespace is joined. */
 	flags = pidfd >= 0 ? one_setns(pidfd) : 0;
 	if (flags) {
-		self = flags & CLONE_NEWUSER ? userns_proc() : -1;
+		self = flags & CLONE_NEWUSER ? before_userns() : -1;
 		if (setns(pidfd, flags) == 0) {
 			close(pidfd);
 			return self;
@@ -261,7 +276,7 @@ static int join(pid_t pid)
 		die_errno("cannot open process %d", (int)pid);
 	self = -1;
 	if (!ours(pid, proc, 0, &user)) {
-		self = userns_proc();
+		self = before_userns();
 		userfd = owning_userns(pid, proc, &user);
 	}
 	flags = differing(pid, proc);
@@ -333,8 +348,13 @@ int main(int argc, char *argv[])
 	 * a nested user namespace is being made (see userns_nest()). The
 	 * waiting parent then holds no more privilege than the command. */
 	if (userns >= 0) {
-		if (!userns_maps(&id, userns))
+		if (!userns_maps(&id, userns)) {
+			/* A new user namespace needs our ids mapped in this
+			 * one, which host root's are not in a rootless
+			 * sandbox's; its root is mapped in every one. */
+			userns_become_root(true);
 			userns_nest(&id, userns);
+		}
 		close(userns);
 	}
 	become(&id, userns >= 0);
@@ -359,12 +379,12 @@ int main(int argc, char *argv[])
 
 	if (!fork_mode) {
 		unblock_signals();
-		leave_caller_session();
+		leave_caller_session(o.new_session);
 		exec_command(cmd, o.env);
 	}
 	/* A child that fails says why and exits 125, 126 or 127. Until it
 	 * has executed the command we are suspended, the signals we handle
 	 * pending; SIGKILL still ends us (and it, see spawn.h). */
-	child = spawn_command(cmd, o.env);
+	child = spawn_command(cmd, o.env, o.new_session);
 	return await_exit(child);
 }

@@ -166,6 +166,22 @@ static void finish_init(const char *target, pid_t pid)
 		    WEXITSTATUS(status));
 }
 
+/* After step 3: init may have left processes behind (a daemon started in
+ * the background). Their working directory and descriptors would still be
+ * on the host after pivot_root, and nothing of the command's hygiene
+ * applies to them. As pid 1 of the namespace, kill(-1) reaches every
+ * other process in it; they are then our children, to reap. A fork racing
+ * the kill fails: the kernel refuses one with a fatal signal pending. */
+static void kill_leftovers(void)
+{
+	if (kill(-1, SIGKILL) < 0 && errno != ESRCH)
+		die_errno("cannot kill what .hako/init left running");
+	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+		;
+	if (errno != ECHILD)
+		die_errno("cannot reap what .hako/init left running");
+}
+
 /* Step 4. A bind remount sets all the per-mount flags at once, so the
  * ones the mount has (nosuid, nodev, noexec, atime) are restated: the
  * original lost them, and in a user namespace the kernel refuses to drop
@@ -220,7 +236,7 @@ sandbox(const struct run *r, int status_fd, int sync_fd)
 	die_with_parent(status_fd);
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		die_errno("cannot clear dumpable");
-	leave_caller_session();
+	leave_caller_session(r->o.new_session);
 
 	/* 2. Nothing propagates back to the host; the target becomes a
 	 * mount of its own, and the working directory. */
@@ -233,12 +249,10 @@ sandbox(const struct run *r, int status_fd, int sync_fd)
 	if (r->netfd >= 0 && setns(r->netfd, CLONE_NEWNET) < 0)
 		die_errno("cannot join network namespace %s", r->netns);
 
-	/* Rootless, the sandbox maps only its root: ids for the command need
-	 * a nested user namespace, made now, before anything else runs in
-	 * the sandbox to watch it being made. */
-	if (r->rootless && ((r->o.id.set_uid && r->o.id.uid != 0) ||
-			    (r->o.id.set_gid && r->o.id.gid != 0)))
-		nested = userns_prepare(&r->o.id);
+	/* The command's own user namespace (see step 6), made now, before
+	 * anything else runs in the sandbox to watch it being made. */
+	if (r->userns)
+		nested = userns_prepare(&r->o.id, r->rootless);
 
 	/* 3. While init runs, on the other CPU as like as not, the parts of
 	 * the command's hygiene that only concern this process are done:
@@ -251,6 +265,7 @@ sandbox(const struct run *r, int status_fd, int sync_fd)
 	no_new_privs();
 	forbid_tty_injection();
 	finish_init(r->target, init);
+	kill_leftovers();
 
 	/* 4. */
 	if (!r->writable)
@@ -268,9 +283,20 @@ sandbox(const struct run *r, int status_fd, int sync_fd)
 	/* 6. Identity (which clears the death signal), working directory,
 	 * exec; the rest of the hygiene was done in step 3. Of hako's own
 	 * descriptors only the start pipe is left when the working directory
-	 * and the command are looked up. */
-	if (nested >= 0)
+	 * and the command are looked up.
+	 * In a user namespace the command is root of one, with every
+	 * capability there: in a mount namespace that namespace owned, it
+	 * could unmount .hako's cover, remount the root read-write and
+	 * rewrite .hako/init, which the next run executes with the host in
+	 * view. A new mount namespace owned by a user namespace nested in
+	 * the sandbox's gets every mount copied locked: nobody in it can
+	 * unmount one or change its flags, the command and whatever enters
+	 * later alike, while the ids and their rights over files stay. */
+	if (nested >= 0) {
 		userns_join(nested);
+		if (unshare(CLONE_NEWNS) < 0)
+			die_errno("cannot lock the sandbox's mounts");
+	}
 	become(&r->o.id, r->userns);
 	die_with_parent(status_fd);
 	close_inherited(r->o.keep, r->o.nkeep, status_fd);
@@ -279,14 +305,32 @@ sandbox(const struct run *r, int status_fd, int sync_fd)
 	exec_command(r->argv, r->o.env);
 }
 
-/* The pid file is written atomically: a temporary file beside it, made
- * before the sandbox so that a bad path fails early, renamed over FILE
- * once the command runs (so a planted symlink is replaced, not followed). */
+/* The pid file, decided before the sandbox exists, so that a bad path
+ * fails before anything runs. A FIFO or a character device (standard
+ * output, a pipe, /dev/null) is written into, as the original did: opened
+ * now, without waiting for a reader, which would hang us. A missing path
+ * or a regular file gets a temporary file beside it, renamed over FILE
+ * once the command runs: a reader never sees half a pid, and a planted
+ * symlink is replaced, not followed; TMP is then its name, else empty.
+ * Anything else is refused. */
 static int pidfile_create(const char *file, char tmp[PATH_MAX])
 {
 	size_t len = strlen(file);
+	struct stat st;
+	mode_t mask;
 	int fd;
 
+	tmp[0] = '\0';
+	if (stat(file, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if (!S_ISFIFO(st.st_mode) && !S_ISCHR(st.st_mode))
+			die("cannot use pid file %s: %s", file, S_ISDIR(st.st_mode) ?
+			    strerror(EISDIR) :
+			    "not a regular file, FIFO or character device");
+		fd = open(file, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+		if (fd < 0 || fcntl(fd, F_SETFL, 0) < 0)
+			die_errno("cannot open pid file %s", file);
+		return fd;
+	}
 	if (len + sizeof ".XXXXXX" > PATH_MAX) {
 		errno = ENAMETOOLONG;
 		die_errno("cannot create pid file %s", file);
@@ -296,19 +340,29 @@ static int pidfile_create(const char *file, char tmp[PATH_MAX])
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0)
 		die_errno("cannot create pid file %s", file);
+	/* mkostemp makes it 0600; a file the caller creates gets what the
+	 * umask leaves of 0666. */
+	mask = umask(0);
+	umask(mask);
+	if (fchmod(fd, 0666 & ~mask) < 0) {
+		unlink(tmp);
+		die_errno("cannot create pid file %s", file);
+	}
 	return fd;
 }
 
+/* TMP is NULL for a pid file written in place. */
 static int pidfile_commit(int fd, const char *tmp, const char *file, pid_t pid)
 {
 	char buf[16];
 	size_t len = format(buf, sizeof buf, "%d\n", (int)pid);
 
-	if (fchmod(fd, 0644) < 0 || write(fd, buf, len) != (ssize_t)len ||
-	    close(fd) < 0 || rename(tmp, file) < 0) {
+	if (write(fd, buf, len) != (ssize_t)len || close(fd) < 0 ||
+	    (tmp && rename(tmp, file) < 0)) {
 		int err = errno;
 
-		unlink(tmp);
+		if (tmp)
+			unlink(tmp);
 		errno = err;
 		return -1;
 	}
@@ -384,8 +438,11 @@ int main(int argc, char *argv[])
 	supervise_block();
 	if (pipe2(status, O_CLOEXEC) < 0 || (r.userns && pipe2(sync, O_CLOEXEC) < 0))
 		die_errno("cannot create a pipe");
-	if (r.pidfile)
-		pidfile_fd = pidfile_create(r.pidfile, pidtmp = pidtmp_buf);
+	if (r.pidfile) {
+		pidfile_fd = pidfile_create(r.pidfile, pidtmp_buf);
+		if (pidtmp_buf[0])
+			pidtmp = pidtmp_buf;
+	}
 
 	/* 1. Fork semantics (no stack to size) straight into the new
 	 * namespaces: the child is pid 1 of its own. */

@@ -116,13 +116,17 @@ void default_signals(void)
 		syscall(SYS_rt_sigaction, sig, dfl, NULL, (NSIG - 1) / 8);
 }
 
-void leave_caller_session(void)
+void leave_caller_session(bool force)
 {
+	if (!force && isatty(STDIN_FILENO))
+		return;
 	/* A process group leader cannot start a session (hako-enter run as
 	 * an interactive shell's job): its group is then the job's own, not
-	 * the calling shell's, which is what matters here. */
-	if (!isatty(STDIN_FILENO) && setsid() < 0 && getpgrp() != getpid())
-		die_errno("cannot start a new session");
+	 * the calling shell's, which is what matters here. Not for -S: the
+	 * job may be a pipeline, whose other members share the group. */
+	if (setsid() < 0 && (force || getpgrp() != getpid()))
+		die_errno("cannot start a new session%s",
+			  force ? " (hako-enter leads its process group: use --fork)" : "");
 }
 
 void new_session_keyring(void)

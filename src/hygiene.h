@@ -2,6 +2,7 @@
 #ifndef HAKO_HYGIENE_H
 #define HAKO_HYGIENE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Close every descriptor from 3 up except the KEEP ones, whose
@@ -15,9 +16,10 @@ void unblock_signals(void);
 /* Default dispositions for every signal. */
 void default_signals(void);
 
-/* A new session when standard input is not a terminal, so nothing inside
- * can signal the caller's process group. */
-void leave_caller_session(void);
+/* A new session when standard input is not a terminal, or always when
+ * FORCE (-S), so nothing inside can signal the caller's process group. On
+ * a terminal the caller's session keeps job control. */
+void leave_caller_session(bool force);
 
 /* A fresh, empty session keyring. */
 void new_session_keyring(void);

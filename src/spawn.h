@@ -2,14 +2,16 @@
 #ifndef HAKO_SPAWN_H
 #define HAKO_SPAWN_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 /* Start ARGV with ENV, found as exec_command() finds it, as a child that
  * dies with us (SIGKILL), with an empty signal mask, in a session of its
- * own when standard input is not a terminal. Everything else it inherits,
+ * own when standard input is not a terminal or NEW_SESSION (-S) is set.
+ * Everything else it inherits,
  * so the rest of the command's hygiene is done before. Returns once the
  * child has executed the command or failed (it then says why and exits
  * 125, 126 or 127). */
-pid_t spawn_command(char *const argv[], char *const env[]);
+pid_t spawn_command(char *const argv[], char *const env[], bool new_session);
 
 #endif

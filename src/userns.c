@@ -140,36 +140,70 @@ void userns_nest(const struct ident *id, int proc)
 		die_errno("cannot clear dumpable");
 }
 
-int userns_prepare(const struct ident *id)
+int userns_prepare(const struct ident *id, bool rootless)
 {
-	int slot, proc, ns, status;
+	char self[16], path[32], uid_map[64], gid_map[64];
+	int ready[2], dir, ns;
+	ssize_t n;
 	pid_t pid;
 
-	/* The child shares our descriptor table (CLONE_FILES) and leaves a
-	 * descriptor for its new namespace in SLOT, reserved here. */
-	slot = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	if (slot < 0)
-		die_errno("cannot open /dev/null");
-	pid = (pid_t)syscall(SYS_clone, CLONE_FILES | SIGCHLD, NULL, NULL, NULL, NULL);
-	if (pid < 0)
-		die_errno("cannot fork");
-	if (pid == 0) {
-		proc = userns_proc();
-		userns_nest(id, proc);
-		ns = openat(proc, "self/ns/user", O_RDONLY | O_CLOEXEC);
-		if (ns < 0 || dup3(ns, slot, O_CLOEXEC) < 0)
-			die_errno("cannot keep the command's user namespace");
-		close(ns);
-		close(proc);
-		_exit(0);
+	/* The same ids as around it, or rootless the one id -u/-g ask for
+	 * onto the sandbox's root: root's -U range only we, in the parent
+	 * namespace with CAP_SETUID there, may map; the child could not. */
+	if (rootless) {
+		format(uid_map, sizeof uid_map, "%u 0 1\n",
+		       id->set_uid ? (unsigned)id->uid : 0U);
+		format(gid_map, sizeof gid_map, "%u 0 1\n",
+		       id->set_gid ? (unsigned)id->gid : 0U);
+	} else {
+		format(uid_map, sizeof uid_map, "0 0 %lu\n", USERNS_RANGE);
+		format(gid_map, sizeof gid_map, "0 0 %lu\n", USERNS_RANGE);
 	}
-	while (waitpid(pid, &status, 0) < 0)
+	if (pipe2(ready, O_CLOEXEC) < 0)
+		die_errno("cannot create a pipe");
+	pid = (pid_t)syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, NULL, NULL, NULL, NULL);
+	if (pid < 0)
+		die_errno("cannot create the command's user namespace%s",
+			  userns_hint(errno));
+	if (pid == 0) {
+		/* Dumpable, our /proc files are our uid's, which is the
+		 * parent's: it can write the maps. Nothing but the parent
+		 * runs in the sandbox yet to take advantage. The host's
+		 * /proc names us by the pid the parent can open. */
+		close(ready[0]);
+		if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+			die_errno("cannot set dumpable");
+		n = readlink("/proc/self", self, sizeof self);
+		if (n <= 0 || write(ready[1], self, (size_t)n) != n)
+			die_errno("cannot read /proc/self");
+		for (;;)
+			pause();
+	}
+	close(ready[1]);
+	n = read(ready[0], self, sizeof self - 1);
+	close(ready[0]);
+	if (n <= 0) {
+		/* A child that failed has said why, and told the supervisor. */
+		waitpid(pid, NULL, 0);
+		_exit(EXIT_HAKO);
+	}
+	self[n] = '\0';
+	format(path, sizeof path, "/proc/%s", self);
+	dir = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0)
+		die_errno("cannot open %s", path);
+	if (write_at(dir, "uid_map", uid_map) < 0 ||
+	    write_at(dir, "gid_map", gid_map) < 0)
+		die_errno("cannot write the id maps of the command's user namespace");
+	ns = openat(dir, "ns/user", O_RDONLY | O_CLOEXEC);
+	if (ns < 0)
+		die_errno("cannot keep the command's user namespace");
+	close(dir);
+	kill(pid, SIGKILL);
+	while (waitpid(pid, NULL, 0) < 0)
 		if (errno != EINTR)
 			die_errno("cannot wait for process %d", (int)pid);
-	/* A child that failed has said why, and told the supervisor. */
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		_exit(EXIT_HAKO);
-	return slot;
+	return ns;
 }
 
 void userns_join(int ns)

@@ -30,9 +30,12 @@ bool userns_maps(const struct ident *id, int proc);
  * runs in it). */
 void userns_nest(const struct ident *id, int proc);
 
-/* hako-run: make that nested namespace in a short-lived child, while
- * nothing but us runs in the sandbox, and return a descriptor for it. */
-int userns_prepare(const struct ident *id);
+/* hako-run: make the command's user namespace, nested in the sandbox's,
+ * in a short-lived child, while nothing but us runs in the sandbox, and
+ * return a descriptor for it. It maps the ids the sandbox's does (rootless
+ * with -u/-g, ID's uid and gid onto the sandbox's root instead): a mount
+ * namespace it then owns gets every mount locked (see hako-run.c). */
+int userns_prepare(const struct ident *id, bool rootless);
 
 /* Enter the namespace userns_prepare() made, and close its descriptor. */
 void userns_join(int ns);

@@ -97,6 +97,17 @@ running_as() {
 	return 1
 }
 
+# sandbox_userns PID: the user namespace (as readlink shows it) that owns
+# the pid, network and uts namespaces of PID; the command of a sandbox
+# with a user namespace runs in one nested in it, owning only its mounts.
+sandbox_userns() {
+	python3 -c '
+import fcntl, os, sys
+uts = os.open("/proc/%s/ns/uts" % sys.argv[1], os.O_RDONLY)
+owner = fcntl.ioctl(uts, 0xb701)  # NS_GET_USERNS
+print(os.readlink("/proc/self/fd/%d" % owner))' "$1"
+}
+
 # Called from each file's teardown, whatever happened in the test.
 sandbox_teardown() {
 	local pid m

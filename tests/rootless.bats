@@ -60,11 +60,13 @@ ids_script='id; cat /proc/self/uid_map /proc/self/gid_map /proc/self/setgroups; 
 # --- rootless: the caller is root of its own user namespace ----------------
 
 @test "rootless: the command is root of a user namespace that maps only the caller" {
+	# Its own namespace is nested in the sandbox's (which maps the
+	# caller), with the same ids: its map, seen from inside, is 0 onto 0.
 	run as_user "$RUN" "$SB" /bin/sh -c "$ids_script"
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "uid=0 gid=0" ]
-	[ "${lines[1]}" = "         0      65534          1" ]
-	[ "${lines[2]}" = "         0      65534          1" ]
+	[ "${lines[1]}" = "         0          0          1" ]
+	[ "${lines[2]}" = "         0          0          1" ]
 	[ "${lines[3]}" = "deny" ]
 	[[ ${lines[4]} == CapEff:* ]]
 	[ "${lines[4]}" != "CapEff:	0000000000000000" ]
@@ -245,8 +247,11 @@ A=b=c" ]
 # --- hako-enter by the same user ----------------------------------------------
 
 start_rootless_with_hostname() {
+	# init names the sandbox: the command has no power over the
+	# namespaces the sandbox's user namespace owns.
+	write_init "$SB" 'mount -t proc proc proc && mount -t tmpfs tmpfs tmp && bin/hostname inside'
 	"${AS_USER[@]}" "$RUN" -p "$TMP/pid" "$SB" /bin/sh -c \
-		'hostname inside && echo hello > /tmp/f && echo 1 > /tmp/ready && exec sleep 100' &
+		'echo hello > /tmp/f && echo 1 > /tmp/ready && exec sleep 100' &
 	track $!
 	PID=$(sandbox_pid "$TMP/pid")
 	wait_for "/proc/$PID/root/tmp/ready"
@@ -270,7 +275,9 @@ start_rootless_with_hostname() {
 @test "rootless hako-enter --fork: in the sandbox's user and pid namespaces" {
 	start_rootless_with_hostname
 	local userns pidns
-	userns=$(readlink "/proc/$PID/ns/user")
+	# The sandbox's user namespace, around the one its command runs in.
+	userns=$(sandbox_userns "$PID")
+	[ "$userns" != "$(readlink "/proc/$PID/ns/user")" ]
 	pidns=$(readlink "/proc/$PID/ns/pid")
 	run as_user "$ENTER" --fork "$PID" /bin/sh -c \
 		'hostname; cat /tmp/f /etc/marker; id; echo $$; readlink /proc/self/ns/user; readlink /proc/self/ns/pid; cat /proc/self/uid_map; exit 5'
@@ -339,27 +346,50 @@ renamed" ]
 
 # --- root with -U ---------------------------------------------------------------
 
+# host_maps [hako-run options]: the uid and gid maps of a sandbox's
+# command as the host sees them.
+host_maps() {
+	local sup pid
+	rm -f "$TMP/pm"
+	"$RUN" -p "$TMP/pm" "$@" "$SB" /bin/sleep 100 </dev/null 3>&- &
+	sup=$!
+	track "$sup"
+	pid=$(sandbox_pid "$TMP/pm")
+	cat "/proc/$pid/uid_map" "/proc/$pid/gid_map"
+	kill "$sup"
+	wait "$sup" || true
+}
+
 @test "root -U: the sandbox's root is host uid $USERNS_BASE; -U and --userns set the base, base 0 and ids past the range refused" {
+	# The command's own user namespace is nested in the sandbox's with
+	# the same ids: from inside, its map is the identity.
 	run "$RUN" -U "$SB" /bin/sh -c 'id; cat /proc/self/uid_map /proc/self/gid_map'
 	[ "$status" -eq 0 ]
 	[ "$output" = "uid=0 gid=0
-         0 1879048192      65536
+         0          0      65536
+         0          0      65536" ]
+	run host_maps -U
+	[ "$status" -eq 0 ]
+	[ "$output" = "         0 1879048192      65536
          0 1879048192      65536" ]
-	run "$RUN" --userns "$SB" /bin/cat /proc/self/uid_map
+	run host_maps --userns
 	[ "$status" -eq 0 ]
-	[ "$output" = "         0 1879048192      65536" ]
-	run "$RUN" -UW "$SB" /bin/cat /proc/self/uid_map
+	[ "$output" = "         0 1879048192      65536
+         0 1879048192      65536" ]
+	run host_maps -UW
 	[ "$status" -eq 0 ]
-	[ "$output" = "         0 1879048192      65536" ]
+	[ "$output" = "         0 1879048192      65536
+         0 1879048192      65536" ]
 	run "$RUN" --userns=0 "$SB" /bin/true
 	[ "$status" -eq 125 ]
 	[ "$output" = "hako-run: invalid user namespace base: 0" ]
 	run "$RUN" -U -u 65536 "$SB" /bin/true
 	[ "$status" -eq 125 ]
 	[ "$output" = "hako-run: invalid user: 65536 (-U maps ids 0-65535)" ]
-	run "$RUN" --userns=5000000 "$SB" /bin/cat /proc/self/gid_map
+	run host_maps --userns=5000000
 	[ "$status" -eq 0 ]
-	[ "$output" = "         0    5000000      65536" ]
+	[ "$output" = "         0    5000000      65536
+         0    5000000      65536" ]
 
 	# As the host sees it.
 	"$RUN" -U -p "$TMP/pid" "$SB" /bin/sleep 100 &
@@ -396,7 +426,7 @@ mount --bind /etc/hostname etc/hostname-host'
 		renice -n -5 $$ || echo renice-failed
 		ionice -c 1 -p $$ || echo ionice-failed
 		date -s "@$(date +%s)" > /dev/null
-		hostname sandboxed && hostname'
+		hostname sandboxed || echo hostname-failed'
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(cat /etc/hostname)
 has-disk
@@ -412,7 +442,8 @@ renice-failed
 ionice: ioprio_set: Operation not permitted
 ionice-failed
 date: can't set date: Operation not permitted
-sandboxed" ]
+hostname: sethostname: Operation not permitted
+hostname-failed" ]
 	[ "$(hostname)" = "$host_hostname" ]
 	[ "$(cat /proc/sys/vm/swappiness)" = "$swappiness" ]
 	! grep -q " $SB/mnt " /proc/mounts
