@@ -140,6 +140,11 @@ static void set_user(struct opts *o, const char *arg)
 				      &o->user_gid);
 	if (!r && !o->user_has_gid)
 		die("invalid user: %s", arg);
+	/* The range rule holds for what the user database says too: its
+	 * uid, and the primary group -u alone would take. */
+	if ((!r && uid == (uid_t)-1) ||
+	    (o->user_has_gid && o->user_gid == (gid_t)-1))
+		die("invalid user: %s", arg);
 	o->id.set_uid = true;
 	o->id.uid = r ? (uid_t)id : uid;
 }
@@ -150,7 +155,7 @@ static void set_group(struct opts *o, const char *arg)
 	gid_t gid;
 	int r = parse_id(arg, &id);
 
-	if (r < 0 || (!r && !userdb_group(arg, &gid)))
+	if (r < 0 || (!r && (!userdb_group(arg, &gid) || gid == (gid_t)-1)))
 		die("invalid group: %s", arg);
 	o->id.set_gid = true;
 	o->id.gid = r ? (gid_t)id : gid;

@@ -59,6 +59,8 @@ static const char usage[] =
 "  -f, --fork              run the command as a child inside the sandbox's\n"
 "                          pid namespace and wait for it\n"
 "  -k, --keep-fd FD        let inherited descriptor FD through\n"
+"  -S, --new-session       always a new session (no job control): nothing\n"
+"                          inside can signal the caller's process group\n"
 "  -h, --help              show this help and exit\n"
 "  -V, --version           show the version and exit\n";
 

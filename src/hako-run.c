@@ -44,6 +44,8 @@ static const char usage[] =
 "  -U, --userns[=BASE]     also create a user namespace (implied when not\n"
 "                          root); root maps it from host id BASE\n"
 "  -k, --keep-fd FD        let inherited descriptor FD through\n"
+"  -S, --new-session       always a new session (no job control): nothing\n"
+"                          inside can signal the caller's process group\n"
 "  -h, --help              show this help and exit\n"
 "  -V, --version           show the version and exit\n";
 
@@ -407,14 +409,14 @@ int main(int argc, char *argv[])
 {
 	struct run r;
 	struct stat st;
-	int status[2], sync[2] = { -1, -1 }, pidfile_fd = -1, code;
+	int status[2], sync[2] = { -1, -1 }, pidfile_fd = -1, code, own[3];
+	size_t nown = 0;
 	char pidtmp_buf[PATH_MAX], *pidtmp = NULL;
 	unsigned long flags;
 	pid_t child;
 
 	memset(&r, 0, sizeof r);
 	parse(&r, argc, argv);
-	close_inherited(r.o.keep, r.o.nkeep, -1);
 
 	if (stat(r.target, &st) < 0)
 		die_errno("cannot use sandbox %s", r.target);
@@ -466,9 +468,22 @@ int main(int argc, char *argv[])
 			close(sync[1]);
 		sandbox(&r, status[1], sync[0]);
 	}
+	/* The caller's descriptors were for .hako/init (the sandbox closes
+	 * them before the command, but for --keep-fd ones); ours go now, so
+	 * that a pipe among them sees its end when the sandbox's does. The
+	 * call clears close-on-exec on what it spares: we never exec. */
 	close(status[1]);
+	if (r.netfd >= 0)
+		close(r.netfd);
+	own[nown++] = status[0];
 	if (r.userns) {
 		close(sync[0]);
+		own[nown++] = sync[1];
+	}
+	if (pidfile_fd >= 0)
+		own[nown++] = pidfile_fd;
+	close_inherited(own, nown, -1);
+	if (r.userns) {
 		if (userns_write_maps(child, r.rootless, r.base) < 0)
 			abandon(child, pidtmp, "cannot write the user namespace maps");
 		if (write(sync[1], "", 1) != 1)

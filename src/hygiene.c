@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -125,8 +126,8 @@ void leave_caller_session(bool force)
 	 * the calling shell's, which is what matters here. Not for -S: the
 	 * job may be a pipeline, whose other members share the group. */
 	if (setsid() < 0 && (force || getpgrp() != getpid()))
-		die_errno("cannot start a new session%s",
-			  force ? " (hako-enter leads its process group: use --fork)" : "");
+		die("cannot start a new session: %s%s", strerror(errno),
+		    getpgrp() == getpid() ? " (a process group leader cannot: use --fork)" : "");
 }
 
 void new_session_keyring(void)

@@ -532,9 +532,16 @@ ns_links() {
 	done
 }
 
+# sandbox_links PID [pid|pid_for_children]: the namespaces hako-enter
+# joins: the sandbox's own user namespace, around its command's nested one
+# (with a user namespace; see hako-run.c), and the command's others.
+sandbox_links() {
+	ns_links "$@" | sed "s|^user .*|user $(sandbox_userns "$1")|"
+}
+
 check_joined() {
 	local sandbox entered child
-	sandbox=$(ns_links "$PID")
+	sandbox=$(sandbox_links "$PID")
 	# --fork: the command (the waiting parent's child) is in all seven.
 	enter_and_wait
 	child=$(cat "/proc/$ENTERED/task/$ENTERED/children")
@@ -546,7 +553,7 @@ check_joined() {
 	track "$ENTERED"
 	wait_until grep -qx sleep "/proc/$ENTERED/comm"
 	entered=$(ns_links "$ENTERED" pid_for_children)
-	[ "$entered" = "$(ns_links "$PID" pid_for_children)" ]
+	[ "$entered" = "$(sandbox_links "$PID" pid_for_children)" ]
 	# ... while it stays in the host's pid namespace itself.
 	[ "$(readlink "/proc/$ENTERED/ns/pid")" = "$(readlink /proc/self/ns/pid)" ]
 }
