@@ -464,6 +464,34 @@ mount --bind "$HAKO_OUT/../hostdir" mnt'
 	[ ! -e "$TMP/out/init-ran" ]
 }
 
+# --- ids from the user database ----------------------------------------------
+
+# with_userdb CMD...: CMD where /etc/passwd and /etc/group are copies in
+# TMP with test entries added (in a mount namespace of its own).
+with_userdb() {
+	unshare -m sh -c 'mount --bind "$1" /etc/passwd && mount --bind "$2" /etc/group && shift 2 && exec "$@"' \
+		_ "$TMP/passwd" "$TMP/group" "$@"
+}
+
+@test "hako-run, hako-enter: a name whose uid or gid is 4294967295 is invalid (it would keep root)" {
+	cp /etc/passwd "$TMP/passwd"
+	cp /etc/group "$TMP/group"
+	printf '%s\n' 'hk-max:x:4294967295:5::/:/bin/sh' 'hk-maxgid:x:5:4294967295::/:/bin/sh' \
+		'hk-ok:x:5:5::/:/bin/sh' >> "$TMP/passwd"
+	printf '%s\n' 'hk-max:x:4294967295:' 'hk-ok:x:5:' >> "$TMP/group"
+	# Control: the sane entries of the same database work.
+	run with_userdb "$RUN" -u hk-ok "$SB" /bin/id
+	[ "$status" -eq 0 ]
+	[ "$output" = "uid=5 gid=5" ]
+	run with_userdb "$RUN" -g hk-ok "$SB" /bin/id
+	[ "$output" = "uid=0 gid=5" ]
+	expect_error 125 "hako-run: invalid user: hk-max" with_userdb "$RUN" -u hk-max "$SB" /bin/echo ran
+	expect_error 125 "hako-run: invalid user: hk-maxgid" with_userdb "$RUN" -u hk-maxgid "$SB" /bin/echo ran
+	expect_error 125 "hako-run: invalid group: hk-max" with_userdb "$RUN" -g hk-max "$SB" /bin/echo ran
+	expect_error 125 "hako-enter: invalid user: hk-max" with_userdb "$ENTER" -u hk-max 1 /bin/echo ran
+	expect_error 125 "hako-enter: invalid group: hk-max" with_userdb "$ENTER" -g hk-max 1 /bin/echo ran
+}
+
 # --- pid file ----------------------------------------------------------------
 
 @test "hako-run: the pid file holds the sandbox's host pid and a newline" {
@@ -488,6 +516,60 @@ mount --bind "$HAKO_OUT/../hostdir" mnt'
 	[ -f "$TMP/pid" ]
 	grep -qx '[1-9][0-9]*' "$TMP/pid"
 	[ "$(ls -A "$TMP" | tr '\n' ' ')" = "pid pids sb victim " ]
+}
+
+@test "hako-run: the pid file is created with the caller's umask" {
+	(umask 027 && "$RUN" -p "$TMP/pid" "$SB" /bin/true)
+	[ "$(stat -c %a "$TMP/pid")" = 640 ]
+	(umask 002 && "$RUN" -p "$TMP/pid2" "$SB" /bin/true)
+	[ "$(stat -c %a "$TMP/pid2")" = 664 ]
+	# Replacing an existing file takes the umask too, not the old mode.
+	chmod 600 "$TMP/pid2"
+	(umask 022 && "$RUN" -p "$TMP/pid2" "$SB" /bin/true)
+	[ "$(stat -c %a "$TMP/pid2")" = 644 ]
+	grep -qx '[1-9][0-9]*' "$TMP/pid2"
+}
+
+@test "hako-run: a pid file that is a FIFO or a character device is written into, never replaced" {
+	local fd pid
+	# /dev/null stays the system's.
+	run "$RUN" -p /dev/null "$SB" /bin/true
+	[ "$status" -eq 0 ]
+	[ -c /dev/null ]
+	# Standard output into a pipe, by its two names.
+	run bash -c '"$1" -p /dev/stdout "$2" /bin/true | head -1' _ "$RUN" "$SB"
+	[ "$status" -eq 0 ]
+	[[ $output =~ ^[1-9][0-9]*$ ]]
+	run bash -c '"$1" -p /proc/self/fd/1 "$2" /bin/true | cat' _ "$RUN" "$SB"
+	[ "$status" -eq 0 ]
+	[[ $output =~ ^[1-9][0-9]*$ ]]
+	# A FIFO someone reads: the pid of the sandbox that is running.
+	mkfifo "$TMP/fifo"
+	exec {fd}<>"$TMP/fifo"
+	"$RUN" -p "$TMP/fifo" "$SB" /bin/sleep 100 </dev/null >/dev/null 2>&1 3>&- &
+	track $!
+	read -r -t 10 pid <&"$fd"
+	exec {fd}<&-
+	[ -p "$TMP/fifo" ]
+	[ "$(tr '\0' ' ' < "/proc/$pid/cmdline")" = "/bin/sleep 100 " ]
+	[ "$(pgrep -P $!)" = "$pid" ]
+}
+
+@test "hako-run: a pid file that is a directory, a socket or a FIFO nobody reads -> 125, nothing started" {
+	mkdir "$TMP/out" "$TMP/dir"
+	write_init "$SB" 'touch "$HAKO_OUT/init-ran"'
+	export HAKO_OUT=$TMP/out
+	expect_error 125 "hako-run: cannot use pid file $TMP/dir: Is a directory" \
+		"$RUN" -p "$TMP/dir" "$SB" /bin/echo ran
+	python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$TMP/sock"
+	expect_error 125 "hako-run: cannot use pid file $TMP/sock: not a regular file, FIFO or character device" \
+		"$RUN" -p "$TMP/sock" "$SB" /bin/echo ran
+	mkfifo "$TMP/fifo"
+	expect_error 125 "hako-run: cannot open pid file $TMP/fifo: No such device or address" \
+		timeout 10 "$RUN" -p "$TMP/fifo" "$SB" /bin/echo ran
+	[ ! -e "$TMP/out/init-ran" ]
+	[ -d "$TMP/dir" ] && [ -S "$TMP/sock" ] && [ -p "$TMP/fifo" ]
+	[ "$(ls -A "$TMP" | tr '\n' ' ')" = "dir fifo out pids sb sock " ]
 }
 
 @test "hako-run: a pid file in a missing directory -> 125, nothing started" {

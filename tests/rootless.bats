@@ -324,6 +324,25 @@ hello" ]
 	[ "${#lines[@]}" -eq 5 ]
 }
 
+@test "root hako-enter -u 5 -g 5 into a rootless sandbox runs the command as 5, without root's groups; without -u as the sandbox's root" {
+	start_rootless_with_hostname
+	run "$ENTER" --fork -u 5 -g 5 "$PID" /bin/sh -c 'id; hostname; cat /proc/self/uid_map; grep -E "^(CapEff|Groups):" /proc/self/status | sed "s/[[:space:]]*\$//"'
+	[ "$status" -eq 0 ]
+	[ "$output" = "uid=5 gid=5
+inside
+         5          0          1
+Groups:
+CapEff:	0000000000000000" ]
+	run "$ENTER" -u 5 -g 5 "$PID" /bin/id -u
+	[ "$status" -eq 0 ]
+	[ "$output" = 5 ]
+	run "$ENTER" --fork "$PID" /bin/sh -c 'id; cat /proc/self/uid_map; grep "^Groups:" /proc/self/status | sed "s/[[:space:]]*\$//"'
+	[ "$status" -eq 0 ]
+	[ "$output" = "uid=0 gid=0
+         0      65534          1
+Groups:" ]
+}
+
 @test "hako-enter without -u into a sandbox started with -u 1000 joins the user namespace that owns its mounts (caller and root)" {
 	# The command (the pid in the pid file) runs in a nested user namespace
 	# mapping 1000; joining that one instead would leave hako-enter with

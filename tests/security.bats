@@ -164,6 +164,31 @@ no_marker() {
 	expect 0 $'0\n1\n2\n3'
 }
 
+@test ".hako/init gets the caller's descriptors; the command only --keep-fd ones, the supervisor none" {
+	local sup
+	echo config-data > "$TMP/config"
+	write_init "$SB" "$INIT
+cat <&7 > tmp/from-init
+bin/fds 8 > tmp/init-fds"
+	run "$RUN" "$SB" /bin/sh -c 'cat /tmp/from-init /tmp/init-fds; /bin/fds 7 8' 7<"$TMP/config" 8</etc/hostname
+	expect 0 "config-data
+8: file: $(head -n1 /etc/hostname)
+7: closed
+8: closed"
+	run "$RUN" -k 8 "$SB" /bin/sh -c 'cat /tmp/from-init; /bin/fds 7 8' 7<"$TMP/config" 8</etc/hostname
+	expect 0 "config-data
+7: closed
+8: file: $(head -n1 /etc/hostname)"
+	# Neither the waiting supervisor nor the sandbox keeps fd 7.
+	write_init "$SB" "$INIT"
+	"$RUN" -p "$TMP/pid" "$SB" sleep 1000 </dev/null >/dev/null 2>&1 7<"$TMP/config" &
+	sup=$!
+	track "$sup"
+	wait_for "$TMP/pid"
+	[ ! -e "/proc/$sup/fd/7" ]
+	[ ! -e "/proc/$(cat "$TMP/pid")/fd/7" ]
+}
+
 @test "inherited fds 7 and 8 are closed in hako-enter and hako-enter --fork" {
 	start_sandbox
 	run with_fds "$ENTER" "$PID" /bin/fds 7 8
@@ -256,6 +281,33 @@ open(/proc/self/fd/7/etc/hostname): ESCAPED: $host"
 	run setsid -w bash "$ATTACK/caller" \
 		"$ENTER" --fork "$PID" /bin/sh -c 'trap "" TERM; kill -TERM 0; /bin/killpgrp; echo inside' </dev/null
 	expect 0 $'sent\ninside\nhako: 0\ncaller survived'
+}
+
+@test "-S on a terminal: kill(0) and kill(-getpgrp()) from inside do not reach the caller (hako-run, hako-enter, --fork); without -S they do" {
+	local cmd='trap "" TERM; kill -TERM 0; /bin/killpgrp; echo inside'
+	# Control: on a terminal, without -S, the sandbox shares the
+	# caller's process group, and the caller is killed.
+	run ptyrun "$RUN" "$SB" /bin/sh -c "$cmd"
+	[ "$status" -ne 0 ]
+	[[ $output != *"status "* ]]
+	run ptyrun "$RUN" -S "$SB" /bin/sh -c "$cmd"
+	expect 0 $'sent\ninside\nstatus 0'
+	start_sandbox
+	run ptyrun "$ENTER" --fork "$PID" /bin/sh -c "$cmd"
+	[ "$status" -ne 0 ]
+	[[ $output != *"status "* ]]
+	run ptyrun "$ENTER" -S --fork "$PID" /bin/sh -c "$cmd"
+	expect 0 $'sent\ninside\nstatus 0'
+	run ptyrun "$ENTER" --new-session "$PID" /bin/sh -c "$cmd"
+	expect 0 $'sent\ninside\nstatus 0'
+}
+
+@test "hako-enter -S without --fork as a process group leader -> 125, nothing run" {
+	start_sandbox
+	run setsid -w "$ENTER" -S "$PID" /bin/echo ran
+	expect 125 "hako-enter: cannot start a new session: Operation not permitted (a process group leader cannot: use --fork)"
+	run setsid -w "$ENTER" -S --fork "$PID" /bin/echo ran
+	expect 0 ran
 }
 
 @test "the caller's session keyring is not reachable from inside (hako-run, hako-enter, --fork)" {
