@@ -199,10 +199,8 @@ int userns_prepare(const struct ident *id, bool rootless)
 	if (ns < 0)
 		die_errno("cannot keep the command's user namespace");
 	close(dir);
+	/* Reaped with what init leaves behind: no need to wait for it. */
 	kill(pid, SIGKILL);
-	while (waitpid(pid, NULL, 0) < 0)
-		if (errno != EINTR)
-			die_errno("cannot wait for process %d", (int)pid);
 	return ns;
 }
 
