@@ -30,9 +30,9 @@ teardown() {
 	[ "$status" -eq 0 ]
 	last=${lines[${#lines[@]} - 1]}
 	if command -v bwrap >/dev/null; then
-		[[ $last =~ ^ratio_vs_bwrap=[0-9.]+\ ratio_vs_floor=[0-9.]+$ ]]
+		[[ $last =~ ^ratio_vs_bwrap=[0-9.]+\ ratio_vs_floor=[0-9.]+\ ratio_vs_same=[0-9.]+$ ]]
 	else
-		[[ $last =~ ^ratio_vs_bwrap=NA\ ratio_vs_floor=[0-9.]+$ ]]
+		[[ $last =~ ^ratio_vs_bwrap=NA\ ratio_vs_floor=[0-9.]+\ ratio_vs_same=[0-9.]+$ ]]
 	fi
 	# nothing left in the temp dir the run used
 	[ -z "$(ls -A "$TMP")" ]
