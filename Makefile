@@ -16,6 +16,16 @@ LDFLAGS ?=
 # Where the binaries go: "." by default, "static" for `make static`.
 O ?= .
 
+# A compiler without the kernel's headers on its path (Debian's musl-gcc,
+# a musl cross compiler) gets its target's through a directory of links
+# to just linux/, asm-generic/ and asm/, so no other libc's headers come
+# along. Nothing to do for gcc and clang.
+KHDRS := $(shell sh mk/kernel-headers $(CC))
+ifneq ($(KHDRS),)
+KINC = $(O)/kinclude
+KCPPFLAGS = -isystem $(KINC)
+endif
+
 COMMON  = src/common.o src/format.o src/userdb.o src/hygiene.o src/filter.o src/supervise.o src/userns.o src/spawn.o
 HEADERS = $(wildcard src/*.h)
 
@@ -27,21 +37,23 @@ $(O)/hako-run: $(O)/src/hako-run.o $(addprefix $(O)/,$(COMMON))
 $(O)/hako-enter: $(O)/src/hako-enter.o $(addprefix $(O)/,$(COMMON))
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
 
-$(O)/src/%.o: src/%.c $(HEADERS)
+$(O)/src/%.o: src/%.c $(HEADERS) | $(KINC)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(KCPPFLAGS) $(WARN) $(CFLAGS) -c -o $@ $<
 
-# Static, stripped binaries with musl. Debian's musl-gcc has no kernel
-# headers on its path, so point it at the host's linux/ and asm/ only.
+# Remade every time: the compiler, and so the headers, may have changed.
+$(KINC):
+	@mkdir -p $@
+	@ln -sfn $(word 1,$(KHDRS))/linux $@/linux
+	@ln -sfn $(word 1,$(KHDRS))/asm-generic $@/asm-generic
+	@ln -sfn $(word 2,$(KHDRS))/asm $@/asm
+
+# Static, stripped binaries with musl (the kernel headers as above).
 # No RELRO: only a dynamic loader makes it read-only, and in a static
 # binary it is just padding to a page boundary (4 KiB).
-MUSL_INC = static/include
 static:
-	@mkdir -p $(MUSL_INC)
-	@for d in linux asm-generic; do ln -sfn /usr/include/$$d $(MUSL_INC)/$$d; done
-	@ln -sfn /usr/include/$$(gcc -print-multiarch)/asm $(MUSL_INC)/asm
 	$(MAKE) O=static CC='musl-gcc -static' \
-		CFLAGS='-Os -isystem $(MUSL_INC) -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables' \
+		CFLAGS='-Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables' \
 		LDFLAGS='-s -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,-z,norelro -Wl,--build-id=none'
 
 check: all
@@ -66,6 +78,6 @@ bench: static
 	./bench/run
 
 clean:
-	rm -rf hako-run hako-enter src/*.o static asan
+	rm -rf hako-run hako-enter src/*.o kinclude static asan
 
-.PHONY: all static check install install-static install-files demo bench clean
+.PHONY: $(KINC) all static check install install-static install-files demo bench clean
