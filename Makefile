@@ -3,6 +3,8 @@ VERSION  = 0.1.0
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 MANDIR  ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
 DESTDIR ?=
 
 CC      ?= cc
@@ -66,10 +68,24 @@ install: all
 install-static: static
 	$(MAKE) O=static install-files
 
+# bash-completion looks a completion up by the command's name: one file
+# serves both, hako-enter's name a link to it.
 install-files:
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
 	install -m 755 $(O)/hako-run $(O)/hako-enter $(DESTDIR)$(BINDIR)
 	install -m 644 man/hako-run.1 man/hako-enter.1 $(DESTDIR)$(MANDIR)/man1
+	install -m 644 completion/hako.bash $(DESTDIR)$(BASHCOMPDIR)/hako-run
+	ln -sf hako-run $(DESTDIR)$(BASHCOMPDIR)/hako-enter
+	install -m 644 completion/_hako $(DESTDIR)$(ZSHCOMPDIR)/_hako
+
+# Removes what install and install-static put down (the directories stay:
+# they may hold other things).
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/hako-run $(DESTDIR)$(BINDIR)/hako-enter \
+		$(DESTDIR)$(MANDIR)/man1/hako-run.1 $(DESTDIR)$(MANDIR)/man1/hako-enter.1 \
+		$(DESTDIR)$(BASHCOMPDIR)/hako-run $(DESTDIR)$(BASHCOMPDIR)/hako-enter \
+		$(DESTDIR)$(ZSHCOMPDIR)/_hako
 
 demo: all
 	./example/start
@@ -80,4 +96,4 @@ bench: static
 clean:
 	rm -rf hako-run hako-enter src/*.o kinclude static asan
 
-.PHONY: $(KINC) all static check install install-static install-files demo bench clean
+.PHONY: $(KINC) all static check install install-static install-files uninstall demo bench clean

@@ -97,18 +97,6 @@ teardown() {
 	fi
 }
 
-# start_sandbox [hako-run options]: a sandbox running `sleep` in the
-# background; its pid in PID.
-start_sandbox() {
-	"$RUN" -p "$TMP/pid" "$@" "$SB" sleep 1000 </dev/null >"$TMP/sandbox.log" 2>&1 3>&- &
-	track $!
-	if ! wait_for "$TMP/pid"; then
-		cat "$TMP/sandbox.log"
-		return 1
-	fi
-	PID=$(cat "$TMP/pid")
-}
-
 # expect STATUS OUTPUT: what the last `run` must have given.
 expect() {
 	if [ "$status" -ne "$1" ] || [ "$output" != "$2" ]; then
