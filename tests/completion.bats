@@ -212,3 +212,26 @@ zsh_complete() {
 	# After the specification, the names: all of /etc/passwd's.
 	[ "$(sed '1,/^\*::command:_normal$/d' <<<"$output")" = "$(cut -d: -f1 /etc/passwd)" ]
 }
+
+@test "zsh: completing in an interactive zsh lists the options and the sandbox's pid with its command" {
+	start_sandbox
+	cat > "$TMP/zpty.zsh" <<-'EOF'
+		zmodload zsh/zpty
+		zpty z 'zsh -f -i'
+		zpty -w z "PS1='%% '; fpath=(${(q)COMPLETION} \$fpath); autoload -Uz compinit; compinit -u -D"
+		zpty -w -n z $'hako-run --wr\t'
+		# Until the word is completed (the pattern bounds the wait, the
+		# caller's timeout the whole).
+		zpty -r z out '*--writable*'
+		zpty -w -n z $'\C-u'
+		# ^D lists the choices (with their descriptions) for the word.
+		zpty -w -n z "hako-enter $PID"$'\C-d'
+		zpty -r z out "*-- sleep*"
+		print -r -- "$out" | tr -d '\r'
+		zpty -d z
+	EOF
+	run timeout 20 env COMPLETION="$COMPLETION" PID="$PID" zsh -f "$TMP/zpty.zsh"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == *"$PID"*"-- sleep"* ]]
+}
