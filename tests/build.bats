@@ -60,6 +60,13 @@ files() {
 	run make -C "$TMP/gcc" CC=gcc src/filter.o
 	[ "$status" -eq 0 ]
 	[ ! -e "$TMP/gcc/kinclude" ]
+	# make CC=musl-gcc from a clean tree: dynamically linked with musl.
+	make -C "$TMP/gcc" clean >/dev/null
+	run make -C "$TMP/gcc" CC=musl-gcc
+	[ "$status" -eq 0 ]
+	[ -L "$TMP/gcc/kinclude/linux" ]
+	run readelf -lW "$TMP/gcc/hako-enter"
+	[[ $output == *"interpreter: /lib/ld-musl-"* ]]
 }
 
 @test "make install puts down binaries, man pages and completions; make uninstall removes them" {
