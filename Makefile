@@ -3,6 +3,8 @@ VERSION  = 0.1.0
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 MANDIR  ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
 DESTDIR ?=
 
 CC      ?= cc
@@ -16,6 +18,16 @@ LDFLAGS ?=
 # Where the binaries go: "." by default, "static" for `make static`.
 O ?= .
 
+# A compiler without the kernel's headers on its path (Debian's musl-gcc,
+# a musl cross compiler) gets its target's through a directory of links
+# to just linux/, asm-generic/ and asm/, so no other libc's headers come
+# along. Nothing to do for gcc and clang.
+KHDRS := $(shell sh mk/kernel-headers $(CC))
+ifneq ($(KHDRS),)
+KINC = $(O)/kinclude
+KCPPFLAGS = -isystem $(KINC)
+endif
+
 COMMON  = src/common.o src/format.o src/userdb.o src/hygiene.o src/filter.o src/supervise.o src/userns.o src/spawn.o
 HEADERS = $(wildcard src/*.h)
 
@@ -27,21 +39,23 @@ $(O)/hako-run: $(O)/src/hako-run.o $(addprefix $(O)/,$(COMMON))
 $(O)/hako-enter: $(O)/src/hako-enter.o $(addprefix $(O)/,$(COMMON))
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
 
-$(O)/src/%.o: src/%.c $(HEADERS)
+$(O)/src/%.o: src/%.c $(HEADERS) | $(KINC)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(KCPPFLAGS) $(WARN) $(CFLAGS) -c -o $@ $<
 
-# Static, stripped binaries with musl. Debian's musl-gcc has no kernel
-# headers on its path, so point it at the host's linux/ and asm/ only.
+# Remade every time: the compiler, and so the headers, may have changed.
+$(KINC):
+	@mkdir -p $@
+	@ln -sfn $(word 1,$(KHDRS))/linux $@/linux
+	@ln -sfn $(word 1,$(KHDRS))/asm-generic $@/asm-generic
+	@ln -sfn $(word 2,$(KHDRS))/asm $@/asm
+
+# Static, stripped binaries with musl (the kernel headers as above).
 # No RELRO: only a dynamic loader makes it read-only, and in a static
 # binary it is just padding to a page boundary (4 KiB).
-MUSL_INC = static/include
 static:
-	@mkdir -p $(MUSL_INC)
-	@for d in linux asm-generic; do ln -sfn /usr/include/$$d $(MUSL_INC)/$$d; done
-	@ln -sfn /usr/include/$$(gcc -print-multiarch)/asm $(MUSL_INC)/asm
 	$(MAKE) O=static CC='musl-gcc -static' \
-		CFLAGS='-Os -isystem $(MUSL_INC) -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables' \
+		CFLAGS='-Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables' \
 		LDFLAGS='-s -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,-z,norelro -Wl,--build-id=none'
 
 check: all
@@ -54,10 +68,24 @@ install: all
 install-static: static
 	$(MAKE) O=static install-files
 
+# bash-completion looks a completion up by the command's name: one file
+# serves both, hako-enter's name a link to it.
 install-files:
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
 	install -m 755 $(O)/hako-run $(O)/hako-enter $(DESTDIR)$(BINDIR)
 	install -m 644 man/hako-run.1 man/hako-enter.1 $(DESTDIR)$(MANDIR)/man1
+	install -m 644 completion/hako.bash $(DESTDIR)$(BASHCOMPDIR)/hako-run
+	ln -sf hako-run $(DESTDIR)$(BASHCOMPDIR)/hako-enter
+	install -m 644 completion/_hako $(DESTDIR)$(ZSHCOMPDIR)/_hako
+
+# Removes what install and install-static put down (the directories stay:
+# they may hold other things).
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/hako-run $(DESTDIR)$(BINDIR)/hako-enter \
+		$(DESTDIR)$(MANDIR)/man1/hako-run.1 $(DESTDIR)$(MANDIR)/man1/hako-enter.1 \
+		$(DESTDIR)$(BASHCOMPDIR)/hako-run $(DESTDIR)$(BASHCOMPDIR)/hako-enter \
+		$(DESTDIR)$(ZSHCOMPDIR)/_hako
 
 demo: all
 	./example/start
@@ -66,6 +94,6 @@ bench: static
 	./bench/run
 
 clean:
-	rm -rf hako-run hako-enter src/*.o static asan
+	rm -rf hako-run hako-enter src/*.o kinclude static asan
 
-.PHONY: all static check install install-static install-files demo bench clean
+.PHONY: $(KINC) all static check install install-static install-files uninstall demo bench clean

@@ -47,6 +47,19 @@ track() {
 	echo "$1" >> "$TMP/pids"
 }
 
+# start_sandbox [hako-run options]: a sandbox running `sleep` in the
+# background; its pid in PID.
+start_sandbox() {
+	"$RUN" -p "$TMP/pid" "$@" "$SB" sleep 1000 </dev/null >"$TMP/sandbox.log" 2>&1 3>&- &
+	track $!
+	if ! wait_for "$TMP/pid"; then
+		cat "$TMP/sandbox.log"
+		return 1
+	fi
+	# shellcheck disable=SC2034 # used by the .bats files
+	PID=$(cat "$TMP/pid")
+}
+
 # wait_for FILE: until it exists and is not empty (at most ~5 s).
 wait_for() {
 	local _
