@@ -345,3 +345,49 @@ sys.stdin.read()' < <(sleep 100) > "$TMP/zombie" &
 	write_init "$SB" 'kill -TERM $$'
 	expect_error 125 "hako-run: $SB/.hako/init killed by signal 15 (Terminated)" "$RUN" "$SB/" /bin/true
 }
+
+# --- the README's sandbox, copied as is -----------------------------------
+
+# readme_sandbox DIR: the README's layout commands and its complete init,
+# run and written in DIR, as a reader would copy them.
+readme_sandbox() {
+	local readme=$BATS_TEST_DIRNAME/../README.md
+	mkdir -p "$1"
+	(cd "$1" && eval "$(sed -n 's/^    \(mkdir -p sb\/.*\)$/\1/p; s/^    \(for f in .*sb\/dev.*\)$/\1/p' "$readme")")
+	awk '/This one, as `sb\/.hako\/init`/ { f = 1 }
+		f && /^```sh$/ { p = 1; next }
+		p && /^```$/ { exit }
+		p' "$readme" > "$1/sb/.hako/init"
+	chmod 755 "$1/sb/.hako/init"
+	[ "$(head -1 "$1/sb/.hako/init")" = "#!/bin/sh" ]
+	[ -f "$1/sb/dev/null" ] && [ -f "$1/sb/dev/console" ] && [ -d "$1/sb/dev/pts" ]
+}
+
+readme_check='echo gone > /dev/null && head -c 3 /dev/zero | wc -c && ls -A /.hako | wc -l &&
+touch /tmp/ok && echo tmp-ok && test -r /proc/1/status && echo proc-ok &&
+ip -o link show lo | grep -o "<[A-Z_,]*>"; touch /x'
+
+@test "README: its init, copied as is, gives devices, proc, a scratch /tmp and lo; the root is read-only" {
+	readme_sandbox "$TMP/readme"
+	run --separate-stderr "$RUN" -e PATH=/usr/bin:/bin "$TMP/readme/sb" /bin/sh -c "$readme_check"
+	[ "$status" -eq 1 ]
+	[ "$output" = "$(printf '3\n0\ntmp-ok\nproc-ok\n<LOOPBACK,UP,LOWER_UP>')" ]
+	[ "$stderr" = "touch: cannot touch '/x': Read-only file system" ]
+	# rootless, the same
+	chown -R $UNPRIV:$UNPRIV "$TMP"
+	chmod 755 "$TMP"
+	run --separate-stderr "${AS_USER[@]}" "$RUN" -e PATH=/usr/bin:/bin "$TMP/readme/sb" /bin/sh -c "$readme_check"
+	[ "$status" -eq 1 ]
+	[ "$output" = "$(printf '3\n0\ntmp-ok\nproc-ok\n<LOOPBACK,UP,LOWER_UP>')" ]
+	assert_clean
+}
+
+@test "README: its init on a terminal: tty names /dev/console, new terminals can be opened" {
+	readme_sandbox "$TMP/readme"
+	run --separate-stderr python3 -c 'import pty, sys; pty.spawn(sys.argv[1:])' \
+		"$RUN" -e PATH=/usr/bin:/bin "$TMP/readme/sb" /bin/sh -c 'tty && script -qc "tty" /dev/null'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = $'/dev/console\r' ]
+	[ "${lines[1]}" = $'/dev/pts/0\r' ]
+	assert_clean
+}

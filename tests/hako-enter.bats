@@ -383,7 +383,7 @@ SIGQUIT True 131 gone" ]
 	local e c
 	start_box
 	[ ! -e "/proc/$BASHPID/fd/57" ]
-	expect_error 125 "hako-enter: invalid descriptor to keep: 2" "$ENTER" -k 2 "$BOX" /bin/true
+	expect_error 125 "hako-enter: invalid descriptor to keep: 2 (it must be 3 or more: 0, 1 and 2 are always passed)" "$ENTER" -k 2 "$BOX" /bin/true
 	expect_error 125 "hako-enter: invalid descriptor to keep: abc" "$ENTER" -k abc "$BOX" /bin/true
 	expect_error 125 "hako-enter: invalid descriptor to keep: 57: Bad file descriptor" \
 		"$ENTER" -k 57 "$BOX" /bin/true

@@ -720,8 +720,8 @@ mount --bind "$HAKO_OUT/../hostdir" mnt'
 }
 
 @test "hako-run: bad --keep-fd values -> 125" {
-	expect_error 125 "hako-run: invalid descriptor to keep: 2" "$RUN" -k 2 "$SB" /bin/true
-	expect_error 125 "hako-run: invalid descriptor to keep: 0" "$RUN" -k 0 "$SB" /bin/true
+	expect_error 125 "hako-run: invalid descriptor to keep: 2 (it must be 3 or more: 0, 1 and 2 are always passed)" "$RUN" -k 2 "$SB" /bin/true
+	expect_error 125 "hako-run: invalid descriptor to keep: 0 (it must be 3 or more: 0, 1 and 2 are always passed)" "$RUN" -k 0 "$SB" /bin/true
 	expect_error 125 "hako-run: invalid descriptor to keep: abc" "$RUN" -k abc "$SB" /bin/true
 	expect_error 125 "hako-run: invalid descriptor to keep: 8x" "$RUN" -k 8x "$SB" /bin/true
 	expect_error 125 "hako-run: invalid descriptor to keep: " "$RUN" -k '' "$SB" /bin/true
