@@ -63,7 +63,7 @@ start_server() {
 	[ "$status" -eq 0 ]
 	[ "$output" = "served" ]
 	# control: with lo down the same client cannot connect
-	run --separate-stderr "$RUN" "$SB" /bin/sh -c 'ip link set lo down && nc 127.0.0.1 8000 < /dev/null'
+	run --separate-stderr "$RUN" "$SB" /bin/sh -c 'ip link set lo down && nc -w 2 127.0.0.1 8000 < /dev/null'
 	[ "$status" -eq 1 ]
 	[ "$output" = "" ]
 	assert_clean
