@@ -183,7 +183,7 @@ ns_of() {
 	[ "$output" -gt 1 ]
 }
 
-@test "hako-enter: namespaces shared with the caller are not an error" {
+@test "hako-enter: namespaces shared with the caller are not an error; a process in all of them is refused" {
 	start_box -N
 	run "$ENTER" -f "$BOX" /bin/sh -c 'readlink /proc/self/ns/net; hostname'
 	[ "$status" -eq 0 ]
