@@ -61,8 +61,8 @@ struct run {
 	bool userns, rootless;
 	bool base_set;
 	unsigned long base;  /* -U BASE */
-	dev_t dev;           /* the target, before init: another root */
-	ino_t ino;           /* there afterwards was mounted by init */
+	dev_t dev;           /* the target as found before init: a root */
+	ino_t ino;           /* that differs later, init mounted */
 };
 
 static unsigned long parse_base(const char *arg)
