@@ -197,7 +197,7 @@ mount -t proc proc proc"
 # --- init is told how it was started --------------------------------------
 
 # init saves its HAKO_ variables where the command can read them.
-env_init='mount -t tmpfs tmpfs tmp && env | grep ^HAKO_ | sort > tmp/env'
+env_init='mount -t tmpfs tmpfs tmp && env | grep -E "^HAKO_(NETWORK|WRITABLE|USERNS|OTHER)=" | sort > tmp/env'
 
 @test "init env: HAKO_NETWORK, HAKO_WRITABLE, HAKO_USERNS as given; the caller's values never reach init" {
 	write_init "$SB" "$env_init"
@@ -223,7 +223,7 @@ env_init='mount -t tmpfs tmpfs tmp && env | grep ^HAKO_ | sort > tmp/env'
 @test "init env: a long environment (pages of its own) still reaches init whole, with hako's values" {
 	local vars=() i
 	for i in $(seq 600); do vars+=("V$i=$i"); done
-	write_init "$SB" 'mount -t tmpfs tmpfs tmp && env | grep -c "^V[0-9]*=" > tmp/n && env | grep ^HAKO_ | sort >> tmp/n'
+	write_init "$SB" 'mount -t tmpfs tmpfs tmp && env | grep -c "^V[0-9]*=" > tmp/n && env | grep -E "^HAKO_(NETWORK|WRITABLE|USERNS|OTHER)=" | sort >> tmp/n'
 	run --separate-stderr env "${vars[@]}" HAKO_NETWORK=evil "$RUN" -N "$SB" /bin/cat /tmp/n
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(printf '600\nHAKO_NETWORK=host\nHAKO_USERNS=0\nHAKO_WRITABLE=0')" ]
