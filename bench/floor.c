@@ -30,6 +30,7 @@
 #define _GNU_SOURCE
 #endif
 #include <errno.h>
+#include <net/if.h>
 #include <sched.h>
 #include <signal.h>
 #include <spawn.h>
@@ -37,8 +38,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -198,9 +201,25 @@ static unsigned long kept_flags(const char *path)
 	return ms;
 }
 
+/* In a new network namespace hako-run brings lo up: so must the floor. */
+static void loopback_up(void)
+{
+	struct ifreq ifr;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	memset(&ifr, 0, sizeof ifr);
+	strcpy(ifr.ifr_name, "lo");
+	if (fd < 0 || ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+		die("lo");
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+		die("lo up");
+	close(fd);
+}
+
 /* Runs in the new namespaces; never returns. */
-static void sandbox(const char *dir, int with_init, int careful, char **argv,
-		    char **envp)
+static void sandbox(const char *dir, int with_init, int share_net, int careful,
+		    char **argv, char **envp)
 {
 	if (careful)
 		early_precautions(1);
@@ -210,6 +229,8 @@ static void sandbox(const char *dir, int with_init, int careful, char **argv,
 		die("bind target");
 	if (chdir(dir) < 0)
 		die("chdir target");
+	if (!share_net)
+		loopback_up();
 	if (with_init) {
 		static char init_path[] = ".hako/init";
 		char *init_argv[] = { init_path, NULL };
@@ -251,7 +272,7 @@ static int do_run(const char *dir, int with_init, int share_net, int careful,
 	if (pid < 0)
 		die("clone");
 	if (pid == 0)
-		sandbox(dir, with_init, careful, argv, envp);
+		sandbox(dir, with_init, share_net, careful, argv, envp);
 	return reap((pid_t)pid);
 }
 

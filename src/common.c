@@ -165,8 +165,11 @@ static void add_keep_fd(struct opts *o, const char *arg)
 {
 	unsigned long long fd;
 
-	if (!parse_decimal(arg, INT_MAX, &fd) || fd < 3)
+	if (!parse_decimal(arg, INT_MAX, &fd))
 		die("invalid descriptor to keep: %s", arg);
+	if (fd < 3)
+		die("invalid descriptor to keep: %s (it must be 3 or more: 0, 1 "
+		    "and 2 are always passed)", arg);
 	if (fcntl((int)fd, F_GETFD) < 0)
 		die_errno("invalid descriptor to keep: %s", arg);
 	o->keep[o->nkeep++] = (int)fd;

@@ -36,6 +36,12 @@
 #define NS_GET_PARENT _IO(0xb7, 0x2)
 #endif
 /* Linux 6.11: a namespace of the process a pidfd names. */
+#ifndef PIDFD_GET_MNT_NAMESPACE
+#define PIDFD_GET_MNT_NAMESPACE _IO(0xFF, 3)
+#endif
+#ifndef PIDFD_GET_PID_NAMESPACE
+#define PIDFD_GET_PID_NAMESPACE _IO(0xFF, 5)
+#endif
 #ifndef PIDFD_GET_USER_NAMESPACE
 #define PIDFD_GET_USER_NAMESPACE _IO(0xFF, 9)
 #endif
@@ -108,6 +114,58 @@ static bool ours(pid_t pid, int proc, size_t i, struct stat *st)
 	if (stat(path, &self) < 0)
 		die_errno("cannot inspect %s", path);
 	return st->st_ino == self.st_ino && st->st_dev == self.st_dev;
+}
+
+/* There is nothing to enter in a process that shares our mount and pid
+ * namespaces: a stale pid file naming a host process would otherwise run
+ * the command on the host. */
+static void __attribute__((noreturn)) not_in_sandbox(pid_t pid)
+{
+	die("process %d is not in a sandbox: it shares hako-enter's mount "
+	    "and pid namespaces", (int)pid);
+}
+
+/* Whether namespace FD (from a PIDFD_GET_* ioctl on the pidfd of PID) is
+ * the one /proc/self/ns/NAME names. */
+static bool ours_fd(pid_t pid, int fd, const char *name)
+{
+	char path[32];
+	struct stat st, self;
+
+	if (fstat(fd, &st) < 0)
+		die_errno("cannot inspect the namespaces of %d", (int)pid);
+	close(fd);
+	format(path, sizeof path, "/proc/self/ns/%s", name);
+	if (stat(path, &self) < 0)
+		die_errno("cannot inspect %s", path);
+	return st.st_ino == self.st_ino && st.st_dev == self.st_dev;
+}
+
+/* Refuse PIDFD's process when it is not in a sandbox. Asked of the pidfd,
+ * which pins the process: a pid reused meanwhile cannot answer for it.
+ * A sandbox differs in its mount namespace, so the common case costs one
+ * ioctl and two stats. Returns false when the kernel cannot say (before
+ * Linux 6.11): the namespaces are then compared through /proc. */
+static bool checked_sandbox(pid_t pid, int pidfd)
+{
+	int fd = ioctl(pidfd, PIDFD_GET_MNT_NAMESPACE, 0);
+
+	if (fd < 0) {
+		if (errno == ESRCH)
+			die_errno("cannot inspect the namespaces of %d", (int)pid);
+		return false;
+	}
+	if (!ours_fd(pid, fd, "mnt"))
+		return true;
+	fd = ioctl(pidfd, PIDFD_GET_PID_NAMESPACE, 0);
+	if (fd < 0) {
+		if (errno == ESRCH)
+			die_errno("cannot inspect the namespaces of %d", (int)pid);
+		return false;
+	}
+	if (ours_fd(pid, fd, "pid"))
+		not_in_sandbox(pid);
+	return true;
 }
 
 /* The namespaces of PID that are not ours: those are the ones to join. */
@@ -256,7 +314,7 @@ static int join(pid_t pid)
 	 * in already changes nothing, so there is no need to look at them
 	 * one by one, which costs more than the join. The host's /proc is
 	 * opened first when a user namespace is joined. */
-	flags = pidfd >= 0 ? one_setns(pidfd) : 0;
+	flags = pidfd >= 0 && checked_sandbox(pid, pidfd) ? one_setns(pidfd) : 0;
 	if (flags) {
 		self = flags & CLONE_NEWUSER ? before_userns() : -1;
 		if (setns(pidfd, flags) == 0) {
@@ -282,6 +340,8 @@ static int join(pid_t pid)
 		userfd = owning_userns(pid, proc, &user);
 	}
 	flags = differing(pid, proc);
+	if (!(flags & (CLONE_NEWNS | CLONE_NEWPID)))
+		not_in_sandbox(pid);
 	if (pidfd >= 0 && userfd < 0 && (flags == 0 || setns(pidfd, flags) == 0)) {
 		close(pidfd);
 		close(proc);

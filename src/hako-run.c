@@ -21,6 +21,8 @@
 #include "filter.h"
 #include "format.h"
 #include "hygiene.h"
+#include "init.h"
+#include "loopback.h"
 #include "supervise.h"
 #include "userns.h"
 
@@ -59,7 +61,10 @@ struct run {
 	int netfd;
 	const char *pidfile;
 	bool userns, rootless;
+	bool base_set;
 	unsigned long base;  /* -U BASE */
+	dev_t dev;           /* the target as found before init: a root */
+	ino_t ino;           /* that differs later, init mounted */
 };
 
 static unsigned long parse_base(const char *arg)
@@ -71,6 +76,24 @@ static unsigned long parse_base(const char *arg)
 	if (!parse_decimal(arg, 0xffffffffULL - USERNS_RANGE, &v) || v == 0)
 		die("invalid user namespace base: %s", arg);
 	return (unsigned long)v;
+}
+
+/* -U takes no value of its own ("-U200000" reads as -U -2 -0 …): an
+ * unknown digit after a U in a word of short options is that mistake. */
+static void base_not_bundled(int c, int argc, char *argv[])
+{
+	const char *u;
+
+	if (c != '?' || optopt < '0' || optopt > '9')
+		return;
+	for (int i = optind - 1; i <= optind && i < argc; i++) {
+		if (i < 1 || argv[i][0] != '-' || argv[i][1] == '-')
+			continue;
+		u = strchr(argv[i], 'U');
+		if (u && u[1] >= '0' && u[1] <= '9')
+			die("invalid option: %s (a user namespace base is given "
+			    "as --userns=%s)", argv[i], u + 1);
+	}
 }
 
 static void parse(struct run *r, int argc, char *argv[])
@@ -109,10 +132,13 @@ static void parse(struct run *r, int argc, char *argv[])
 			break;
 		case 'U':
 			r->userns = true;
-			if (optarg)
+			if (optarg) {
 				r->base = parse_base(optarg);
+				r->base_set = true;
+			}
 			break;
 		default:
+			base_not_bundled(c, argc, argv);
 			bad_option(c, argc, argv);
 		}
 	}
@@ -124,6 +150,9 @@ static void parse(struct run *r, int argc, char *argv[])
 	r->rootless = geteuid() != 0;
 	if (r->rootless)
 		r->userns = true;
+	if (r->rootless && r->base_set)
+		die("invalid user namespace base: %lu (only root chooses one; "
+		    "rootless, the sandbox's root is the caller)", r->base);
 	/* Root's -U maps USERNS_RANGE ids: others would have no host id. */
 	if (r->userns && !r->rootless) {
 		if (r->o.id.set_uid && r->o.id.uid >= USERNS_RANGE)
@@ -139,32 +168,36 @@ static void parse(struct run *r, int argc, char *argv[])
  * environment and the host still in view. posix_spawn is libc's fork and
  * exec: it reports a failed exec itself, and costs no copy of our address
  * space. */
-static pid_t start_init(const char *target)
+static pid_t start_init(const struct run *r)
 {
 	static char init[] = ".hako/init";
 	char *argv[] = { init, NULL };
+	struct init_env e;
 	pid_t pid;
-	int err = posix_spawn(&pid, init, NULL, NULL, argv, environ);
+	int err = posix_spawn(&pid, init, NULL, NULL, argv,
+			      init_environ(&e, r->host_net ? "host" :
+					   r->netns ? r->netns : "new",
+					   r->writable, r->rootless ? "rootless" :
+					   r->userns ? "1" : "0"));
 
-	if (err) {
-		errno = err;
-		die_errno("cannot execute %s/%s", target, init);
-	}
+	if (err)
+		init_exec_failed(r->target, err);
 	return pid;
 }
 
 static void finish_init(const char *target, pid_t pid)
 {
+	const char *sep = init_sep(target);
 	int status;
 
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
-			die_errno("cannot wait for %s/.hako/init", target);
+			die_errno("cannot wait for %s%s.hako/init", target, sep);
 	if (WIFSIGNALED(status))
-		die("%s/.hako/init killed by signal %d (%s)", target,
+		die("%s%s.hako/init killed by signal %d (%s)", target, sep,
 		    WTERMSIG(status), strsignal(WTERMSIG(status)));
 	if (WEXITSTATUS(status) != 0)
-		die("%s/.hako/init failed with exit status %d", target,
+		die("%s%s.hako/init failed with exit status %d", target, sep,
 		    WEXITSTATUS(status));
 }
 
@@ -217,12 +250,27 @@ static void remount_readonly(const char *target)
 		die_errno("cannot remount %s read-only", target);
 }
 
+/* pivot_root failed. When init mounted a root of its own that lacks
+ * .hako, that is the reason to give. */
+static void __attribute__((noreturn)) pivot_failed(const struct run *r)
+{
+	int err = errno;
+	struct stat st;
+
+	if (stat(".", &st) == 0 && (st.st_dev != r->dev || st.st_ino != r->ino) &&
+	    stat(".hako", &st) < 0)
+		die_errno("cannot use the root init mounted on %s: .hako",
+			  r->target);
+	errno = err;
+	die_errno("cannot pivot_root into %s", r->target);
+}
+
 /* The sandbox: pid 1 of its namespaces, SPEC.md's steps 2 to 6 in order. */
 static void __attribute__((noreturn))
 sandbox(const struct run *r, int status_fd, int sync_fd)
 {
 	char go;
-	int nested = -1;
+	int nested = -1, up = -1;
 	pid_t init;
 
 	die_notify(status_fd);
@@ -246,10 +294,16 @@ sandbox(const struct run *r, int status_fd, int sync_fd)
 		die_errno("cannot make mounts private");
 	if (mount(r->target, r->target, NULL, MS_BIND | MS_REC, NULL) < 0)
 		die_errno("cannot bind-mount %s", r->target);
+	/* A relative target is found from here again in step 4. */
+	if (r->target[0] != '/' &&
+	    (up = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		die_errno("cannot open the working directory");
 	if (chdir(r->target) < 0)
 		die_errno("cannot change directory to %s", r->target);
 	if (r->netfd >= 0 && setns(r->netfd, CLONE_NEWNET) < 0)
 		die_errno("cannot join network namespace %s", r->netns);
+	if (!r->host_net && !r->netns)
+		loopback_up();
 
 	/* The command's own user namespace (see step 6), made now, before
 	 * anything else runs in the sandbox to watch it being made. */
@@ -261,7 +315,7 @@ sandbox(const struct run *r, int status_fd, int sync_fd)
 	 * the kernel's side of them (a keyring made, a filter compiled) then
 	 * costs nothing the caller waits for. Nothing that follows needs the
 	 * two ioctls the filter refuses, nor privileges exec could raise. */
-	init = start_init(r->target);
+	init = start_init(r);
 	default_signals();
 	new_session_keyring();
 	no_new_privs();
@@ -269,14 +323,22 @@ sandbox(const struct run *r, int status_fd, int sync_fd)
 	finish_init(r->target, init);
 	kill_leftovers();
 
-	/* 4. */
+	/* 4. init may have mounted a new root over the target (an overlay,
+	 * a tmpfs): "." is still the bind mount underneath, so the path is
+	 * walked again to reach what is on top. */
+	if (up >= 0 && fchdir(up) < 0)
+		die_errno("cannot change directory back to the caller's");
+	if (chdir(r->target) < 0)
+		die_errno("cannot change directory to %s", r->target);
+	if (up >= 0)
+		close(up);
 	if (!r->writable)
 		remount_readonly(r->target);
 
 	/* 5. The old root goes on .hako, then is detached: afterwards no
 	 * host path can be reached. */
 	if (syscall(SYS_pivot_root, ".", ".hako") < 0)
-		die_errno("cannot pivot_root into %s", r->target);
+		pivot_failed(r);
 	if (chdir("/") < 0)
 		die_errno("cannot change directory to /");
 	if (umount2("/.hako", MNT_DETACH) < 0)
@@ -390,6 +452,22 @@ static void drop_privileges(const struct run *r)
 	become(&host, false);
 }
 
+/* The target is not a directory. After a bare -N, "-N FILE sb" is the
+ * likely mistake: a network namespace file is only taken attached. */
+static void __attribute__((noreturn)) bad_target(const struct run *r, int err)
+{
+	char hako[PATH_MAX];
+	struct stat st;
+
+	if (r->host_net &&
+	    format(hako, sizeof hako, "%s/.hako", r->argv[0]) < sizeof hako - 1 &&
+	    stat(hako, &st) == 0 && S_ISDIR(st.st_mode))
+		die("cannot use sandbox %s: %s (a network namespace to join is "
+		    "given as --network=%s)", r->target, strerror(err), r->target);
+	errno = err;
+	die_errno("cannot use sandbox %s", r->target);
+}
+
 /* The supervisor failed after the clone: take the sandbox and the
  * temporary pid file (TMP, or NULL) down with it. */
 static void __attribute__((noreturn))
@@ -419,9 +497,11 @@ int main(int argc, char *argv[])
 	parse(&r, argc, argv);
 
 	if (stat(r.target, &st) < 0)
-		die_errno("cannot use sandbox %s", r.target);
+		bad_target(&r, errno);
 	if (!S_ISDIR(st.st_mode))
-		die("cannot use sandbox %s: %s", r.target, strerror(ENOTDIR));
+		bad_target(&r, ENOTDIR);
+	r.dev = st.st_dev;
+	r.ino = st.st_ino;
 	if (r.netns) {
 		/* O_NONBLOCK: a FIFO given by mistake must not hang us. */
 		r.netfd = open(r.netns, O_RDONLY | O_NONBLOCK | O_CLOEXEC);

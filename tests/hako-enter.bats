@@ -183,15 +183,14 @@ ns_of() {
 	[ "$output" -gt 1 ]
 }
 
-@test "hako-enter: namespaces shared with the caller are not an error" {
+@test "hako-enter: namespaces shared with the caller are not an error; a process in all of them is refused" {
 	start_box -N
 	run "$ENTER" -f "$BOX" /bin/sh -c 'readlink /proc/self/ns/net; hostname'
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(printf '%s\ninside-box' "$(readlink /proc/self/ns/net)")" ]
-	# a process in all of our namespaces
-	run "$ENTER" "$BASHPID" /bin/sh -c 'readlink /proc/self/ns/mnt; pwd'
-	[ "$status" -eq 0 ]
-	[ "$output" = "$(printf '%s\n/' "$(readlink /proc/self/ns/mnt)")" ]
+	# a process in all of our namespaces is in no sandbox
+	expect_error 125 "hako-enter: process $BASHPID is not in a sandbox: it shares hako-enter's mount and pid namespaces" \
+		"$ENTER" "$BASHPID" /bin/true
 }
 
 @test "hako-enter: --fork runs the command inside the pid namespace" {
@@ -383,7 +382,7 @@ SIGQUIT True 131 gone" ]
 	local e c
 	start_box
 	[ ! -e "/proc/$BASHPID/fd/57" ]
-	expect_error 125 "hako-enter: invalid descriptor to keep: 2" "$ENTER" -k 2 "$BOX" /bin/true
+	expect_error 125 "hako-enter: invalid descriptor to keep: 2 (it must be 3 or more: 0, 1 and 2 are always passed)" "$ENTER" -k 2 "$BOX" /bin/true
 	expect_error 125 "hako-enter: invalid descriptor to keep: abc" "$ENTER" -k abc "$BOX" /bin/true
 	expect_error 125 "hako-enter: invalid descriptor to keep: 57: Bad file descriptor" \
 		"$ENTER" -k 57 "$BOX" /bin/true

@@ -332,13 +332,13 @@ mount --bind "$HAKO_OUT/../hostdir" mnt'
 	[ "$(hostname)" = "$before" ]
 }
 
-@test "hako-run: a new network namespace has only lo, down" {
+@test "hako-run: a new network namespace has only lo, up" {
 	run "$RUN" "$SB" /bin/sh -c 'ip -o link | cut -d: -f2; tail -n +3 /proc/net/dev | cut -d: -f1'
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(printf ' lo\n    lo')" ]
 	run "$RUN" "$SB" /bin/ip -o link show lo
 	[ "$status" -eq 0 ]
-	[ "$(echo "$output" | grep -c UP)" = "0" ]
+	[ "$(echo "$output" | grep -o '<[A-Z_,]*>')" = "<LOOPBACK,UP,LOWER_UP>" ]
 }
 
 @test "hako-run: -N shares the host's network namespace" {
@@ -372,9 +372,9 @@ mount --bind "$HAKO_OUT/../hostdir" mnt'
 
 @test "hako-run: -N FILE (with a space) does not attach FILE; a bad FILE -> 125" {
 	# FILE is the target
-	expect_error 125 "hako-run: cannot use sandbox /proc/self/ns/net: Not a directory" \
+	expect_error 125 "hako-run: cannot use sandbox /proc/self/ns/net: Not a directory (a network namespace to join is given as --network=/proc/self/ns/net)" \
 		"$RUN" -N /proc/self/ns/net "$SB" /bin/true
-	expect_error 125 "hako-run: cannot use sandbox /proc/self/ns/net: Not a directory" \
+	expect_error 125 "hako-run: cannot use sandbox /proc/self/ns/net: Not a directory (a network namespace to join is given as --network=/proc/self/ns/net)" \
 		"$RUN" --network /proc/self/ns/net "$SB" /bin/true
 	expect_error 125 "hako-run: cannot open network namespace $TMP/nonet: No such file or directory" \
 		"$RUN" --network="$TMP/nonet" "$SB" /bin/echo ran
@@ -802,8 +802,8 @@ with_userdb() {
 }
 
 @test "hako-run: bad --keep-fd values -> 125" {
-	expect_error 125 "hako-run: invalid descriptor to keep: 2" "$RUN" -k 2 "$SB" /bin/true
-	expect_error 125 "hako-run: invalid descriptor to keep: 0" "$RUN" -k 0 "$SB" /bin/true
+	expect_error 125 "hako-run: invalid descriptor to keep: 2 (it must be 3 or more: 0, 1 and 2 are always passed)" "$RUN" -k 2 "$SB" /bin/true
+	expect_error 125 "hako-run: invalid descriptor to keep: 0 (it must be 3 or more: 0, 1 and 2 are always passed)" "$RUN" -k 0 "$SB" /bin/true
 	expect_error 125 "hako-run: invalid descriptor to keep: abc" "$RUN" -k abc "$SB" /bin/true
 	expect_error 125 "hako-run: invalid descriptor to keep: 8x" "$RUN" -k 8x "$SB" /bin/true
 	expect_error 125 "hako-run: invalid descriptor to keep: " "$RUN" -k '' "$SB" /bin/true
