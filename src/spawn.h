@@ -12,4 +12,8 @@
  * 125, 126 or 127). */
 pid_t spawn_command(char *const argv[], char *const env[]);
 
+/* The same, but the child takes TTY, a pseudo-terminal's other end, as
+ * its controlling terminal in a session of its own (see relay_take()). */
+pid_t spawn_command_tty(char *const argv[], char *const env[], int tty);
+
 #endif
