@@ -280,13 +280,14 @@ int relay_run(int master, char *const argv[], char *const env[])
 	if (slave < 0)
 		die_errno("cannot open the pseudo-terminal");
 	/* The command's terminal starts with the caller's modes (its erase
-	 * and end-of-file keys...). When we only relay output, the caller's
-	 * terminal translates line ends itself. */
+	 * and end-of-file keys...) and size. When we only relay output, the
+	 * caller's terminal translates line ends itself. */
 	if (tcgetattr(r.term, &t) == 0) {
 		if (r.in < 0)
 			t.c_oflag &= ~(tcflag_t)OPOST;
 		tcsetattr(master, TCSANOW, &t);
 	}
+	resize(&r);
 	r.sigfd = forward_signalfd(SFD_NONBLOCK);
 	r.child = spawn_command_tty(argv, env, slave);
 	close(slave);
