@@ -26,7 +26,8 @@ struct relay {
 	int out;         /* where the pseudo-terminal's output goes, or -1 */
 	int term;        /* the caller's terminal: modes and window size */
 	pid_t child;
-	bool raw;        /* IN is in raw mode, SAVED its modes before */
+	bool raw;        /* IN is in raw mode, SAVED its modes before; only
+			  * then is it read */
 	bool in_open;    /* IN has not reached end of file */
 	bool pty_open;   /* the pseudo-terminal can still be read */
 	struct termios saved;
@@ -63,12 +64,13 @@ void relay_take(int slave)
 		close(slave);
 }
 
-/* Raw mode and the command's modes and size may only change the caller's
- * terminal while we are its foreground job; in the background (`&`, `bg`)
- * we stop, as any program that reads the terminal would, until `fg`.
- * When no shell controls the job any more the kernel discards the stop,
- * and we go on. */
-static void to_foreground(struct relay *r)
+/* The caller's terminal may only be put in raw mode while we are its
+ * foreground job: in the background (`&`, `bg`) we stop, as any program
+ * that reads the terminal would, until `fg` (its SIGCONT brings us back
+ * here). Returns false when we may not take it now: no shell controls the
+ * job any more (the kernel discards the stop), or a signal waits to be
+ * handled first (`kill %1` sends SIGTERM with SIGCONT). */
+static bool to_foreground(struct relay *r)
 {
 	sigset_t pending;
 	pid_t fg;
@@ -78,9 +80,13 @@ static void to_foreground(struct relay *r)
 		forward_stop(r->child, signo);
 		/* Continued: SIGCONT is pending (a stop signal clears it). */
 		if (sigpending(&pending) < 0 || !sigismember(&pending, SIGCONT))
-			break;
+			return false;
+		for (int sig = 1; sig < 32; sig++)
+			if (sig != SIGCONT && sigismember(&pending, sig))
+				return false;
 		signo = SIGTTIN;
 	}
+	return true;
 }
 
 static void resize(struct relay *r)
@@ -96,8 +102,7 @@ static void enter_raw(struct relay *r)
 {
 	struct termios t;
 
-	if (r->in >= 0) {
-		to_foreground(r);
+	if (r->in >= 0 && to_foreground(r)) {
 		if (tcgetattr(r->in, &r->saved) == 0) {
 			/* Every key goes to the command's terminal, which
 			 * interprets it (Ctrl-C, Ctrl-Z, Ctrl-D) as over ssh. */
@@ -211,6 +216,12 @@ static int on_signals(struct relay *r)
 			forward_stop(r->child, (int)si.ssi_signo);
 			enter_raw(r);
 			break;
+		case SIGCONT:
+			/* `fg` after we stopped in the background. */
+			kill(r->child, SIGCONT);
+			if (!r->raw)
+				enter_raw(r);
+			break;
 		default:
 			code = forward_signal(r->child, (int)si.ssi_signo, si.ssi_code);
 			if (code >= 0) {
@@ -238,7 +249,7 @@ static int relay(struct relay *r)
 		p[0].events = POLLIN;
 		p[1].fd = r->pty_open ? r->master : -1;
 		p[1].events = r->len ? POLLIN | POLLOUT : POLLIN;
-		p[2].fd = r->len || !r->in_open ? -1 : r->in;
+		p[2].fd = r->len || !r->in_open || !r->raw ? -1 : r->in;
 		p[2].events = POLLIN;
 		if (poll(p, 3, -1) < 0) {
 			if (errno == EINTR)
