@@ -65,9 +65,8 @@ void relay_take(int slave)
 }
 
 /* The caller's terminal may only be put in raw mode while we are its
- * foreground job: in the background (`&`, `bg`) we stop, as any program
- * that reads the terminal would, until `fg` (its SIGCONT brings us back
- * here). Returns false when we may not take it now: no shell controls the
+ * foreground job: started in the background (`&`) we stop, as any
+ * program that reads the terminal would, until `fg`. Returns false when we may not take it now: no shell controls the
  * job any more (the kernel discards the stop), or a signal waits to be
  * handled first (`kill %1` sends SIGTERM with SIGCONT). */
 static bool to_foreground(struct relay *r)
@@ -217,9 +216,11 @@ static int on_signals(struct relay *r)
 			enter_raw(r);
 			break;
 		case SIGCONT:
-			/* `fg` after we stopped in the background. */
+			/* `fg` after we stopped in the background takes the
+			 * terminal; `bg` (or `kill %1`) does not stop us again:
+			 * we relay output, and read nothing until `fg`. */
 			kill(r->child, SIGCONT);
-			if (!r->raw)
+			if (!r->raw && r->in >= 0 && tcgetpgrp(r->in) == getpgrp())
 				enter_raw(r);
 			break;
 		default:
