@@ -18,9 +18,10 @@
 #include "common.h"
 #include "filter.h"
 #include "format.h"
+#include "forward.h"
 #include "hygiene.h"
+#include "relay.h"
 #include "spawn.h"
-#include "supervise.h"
 #include "userns.h"
 
 #ifndef SYS_pidfd_open
@@ -369,7 +370,7 @@ int main(int argc, char *argv[])
 	struct ident id;
 	bool fork_mode = false;
 	char **cmd;
-	int c, userns;
+	int c, userns, master = -1;
 	pid_t pid, child;
 
 	opts_init(&o, argc);
@@ -388,6 +389,9 @@ int main(int argc, char *argv[])
 	cmd = optind + 1 < argc ? argv + optind + 1 : default_cmd;
 	opts_finish(&o);
 	close_inherited(o.keep, o.nkeep, -1);
+	/* The command's own terminal, when it would otherwise get ours. */
+	if (fork_mode)
+		master = relay_open();
 
 	/* Nothing in the sandbox may open our /proc files while we are in
 	 * its namespaces. */
@@ -423,16 +427,17 @@ int main(int argc, char *argv[])
 
 	/* The rest of the command's hygiene, in SPEC.md's order, done here
 	 * where a child inherits it: every signal disposition the default,
-	 * and with --fork what we handle blocked before the child exists (so
+	 * and with --fork every signal blocked before the child exists (so
 	 * that one that exits at once, or a signal that comes before we
-	 * wait, is still seen). None of our own descriptors is left when the
-	 * working directory and the command are looked up. */
+	 * wait, is still seen). None of our own descriptors but the
+	 * pseudo-terminal's master is left when the working directory and
+	 * the command are looked up. */
 	default_signals();
 	if (fork_mode)
-		supervise_block();
+		forward_block();
 	new_session_keyring();
 	no_new_privs();
-	close_inherited(o.keep, o.nkeep, -1);
+	close_inherited(o.keep, o.nkeep, master);
 	if (o.dir[0] != '/' && chdir("/") < 0)
 		die_errno("cannot change directory to /");
 	if (chdir(o.dir) < 0)
@@ -445,8 +450,10 @@ int main(int argc, char *argv[])
 		exec_command(cmd, o.env);
 	}
 	/* A child that fails says why and exits 125, 126 or 127. Until it
-	 * has executed the command we are suspended, the signals we handle
-	 * pending; SIGKILL still ends us (and it, see spawn.h). */
-	child = spawn_command(cmd, o.env, o.new_session);
-	return await_exit(child);
+	 * has executed the command we are suspended, every signal pending;
+	 * SIGKILL still ends us (and it, see spawn.h). */
+	if (master >= 0)
+		return relay_run(master, cmd, o.env);
+	child = spawn_command(cmd, o.env, o.new_session, -1);
+	return forward_wait(child);
 }

@@ -6,6 +6,7 @@
 
 #include "common.h"
 #include "hygiene.h"
+#include "relay.h"
 #include "spawn.h"
 #include "supervise.h"
 
@@ -31,6 +32,7 @@ struct spawn {
 	char *const *argv, *const *env;
 	bool new_session;
 	int lifeline[2]; /* a pipe whose read end only we hold */
+	int tty;         /* the pseudo-terminal to give it, or -1 */
 };
 
 /* The child runs on the stack below, in our memory, while we are
@@ -42,21 +44,25 @@ static int child(void *arg)
 
 	close(s->lifeline[0]);
 	unblock_signals();
-	leave_caller_session(s->new_session);
+	if (s->tty >= 0)
+		relay_take(s->tty);
+	else
+		leave_caller_session(s->new_session);
 	/* Also when we were killed before it is set (getppid() cannot
 	 * tell, from the pid namespace below ours). */
 	die_with_parent(s->lifeline[1]);
 	exec_command(s->argv, s->env);
 }
 
-NO_ASAN pid_t spawn_command(char *const argv[], char *const env[], bool new_session)
+NO_ASAN pid_t spawn_command(char *const argv[], char *const env[],
+			    bool new_session, int tty)
 {
 	/* The child's stack is part of ours, as in musl's posix_spawn: room
 	 * for exec_command()'s PATH_MAX buffer, an error message and what
 	 * libc's strerror needs (at most 9 KiB measured, with sanitizers),
 	 * with a wide margin. We are suspended while the child uses it. */
 	char stack[32768] __attribute__((aligned(16)));
-	struct spawn s = { argv, env, new_session, { -1, -1 } };
+	struct spawn s = { argv, env, new_session, { -1, -1 }, tty };
 	pid_t pid;
 
 	if (pipe2(s.lifeline, O_CLOEXEC) < 0)

@@ -236,14 +236,14 @@ ns_of() {
 	assert_clean
 }
 
-@test "hako-enter --fork: SIGINT, SIGTERM, SIGHUP, SIGQUIT to the parent kill the command, exit 128+N" {
+@test "hako-enter --fork: SIGINT, SIGTERM, SIGHUP, SIGQUIT to the parent reach a command that does not catch them: it dies of them, 128+N" {
 	# It exits with 128+N itself (a parent that died of the signal would
 	# show as killed, -N), and the command is gone.
 	start_box
 	run python3 - "$ENTER" "$BOX" <<-'EOF'
 		import os, signal, subprocess, sys, time
 		enter, box = sys.argv[1:]
-		for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):
+		for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1):
 		    p = subprocess.Popen([enter, "-f", box, "sleep", "100"],
 		                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
 		    child = None
@@ -258,7 +258,6 @@ ns_of() {
 		        time.sleep(0.01)
 		    p.send_signal(sig)
 		    rc = p.wait()
-		    time.sleep(0.05)
 		    alive = child is not None and os.path.exists("/proc/" + child) and \
 		        open("/proc/%s/stat" % child).read().split(") ")[1][0] != "Z"
 		    print(sig.name, child is not None, rc, "alive" if alive else "gone")
@@ -268,8 +267,107 @@ ns_of() {
 	[ "$output" = "SIGINT True 130 gone
 SIGTERM True 143 gone
 SIGHUP True 129 gone
-SIGQUIT True 131 gone" ]
+SIGQUIT True 131 gone
+SIGUSR1 True 138 gone" ]
 	[ "$(cat "/proc/$BOX/comm")" = "sleep" ]
+}
+
+# signals_to_enter: a python3 script, run with hako-enter and the box: it
+# starts `hako-enter -f BOX sh -c SCRIPT` (no terminal anywhere), waits for
+# "ready", then for each step either sends a signal to hako-enter and
+# waits for the line the command prints for it, or writes a line to its
+# input; prints the command's output and hako-enter's status.
+SIGNALS_TO_ENTER='
+import signal, subprocess, sys
+enter, box, script = sys.argv[1:4]
+p = subprocess.Popen([enter, "-f", box, "/bin/sh", "-c", script], stdin=subprocess.PIPE,
+                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+def line():
+    l = p.stdout.readline().decode()
+    sys.stdout.write(l)
+    return l
+assert line() == "ready\n"
+for step in sys.argv[4:]:
+    if step.startswith("SIG"):
+        p.send_signal(getattr(signal, step.split(":")[0]))
+        if ":" in step:
+            assert line() == step.split(":")[1] + "\n"
+    else:
+        p.stdin.write(step.encode() + b"\n")
+        p.stdin.flush()
+sys.stdout.write(p.stdout.read().decode())
+print("status", p.wait())
+'
+
+@test "hako-enter --fork: a signal to the parent reaches a command that catches it, once; the command decides how it ends" {
+	start_box
+	# TERM trapped, then exit 7: 7, and the trap ran
+	run python3 -c "$SIGNALS_TO_ENTER" "$ENTER" "$BOX" \
+		'trap "echo trapped TERM; exit 7" TERM; echo ready; until read -r l; do :; done' SIGTERM
+	[ "$status" -eq 0 ]
+	[ "$output" = $'ready\ntrapped TERM\nstatus 7' ]
+	# USR1, HUP, INT, ALRM, USR2 caught and the command goes on; WINCH,
+	# URG and CONT, which it ignores, change nothing: hako-enter waits
+	# until the command ends by itself
+	run python3 -c "$SIGNALS_TO_ENTER" "$ENTER" "$BOX" \
+		'for s in USR1 HUP INT ALRM USR2; do trap "echo got $s" $s; done; echo ready; until read -r l; do :; done; echo "read $l"; exit 3' \
+		SIGUSR1:'got USR1' SIGHUP:'got HUP' SIGWINCH SIGURG SIGCONT SIGINT:'got INT' SIGALRM:'got ALRM' SIGUSR2:'got USR2' line
+	[ "$status" -eq 0 ]
+	[ "$output" = $'ready\ngot USR1\ngot HUP\ngot INT\ngot ALRM\ngot USR2\nread line\nstatus 3' ]
+	assert_clean
+}
+
+@test "hako-enter --fork: SIGTSTP to the parent stops the command and then the parent; SIGCONT continues both" {
+	local e c rc
+	start_box
+	# In a process group of its own (as a shell's job), whose stop the
+	# kernel does not discard.
+	set -m
+	"$ENTER" -f "$BOX" sleep 100 </dev/null >/dev/null 2>&1 &
+	e=$!
+	set +m
+	track "$e"
+	c=$(child_of "$e")
+	running_as "$c" sleep
+	kill -TSTP "$e"
+	state() { sed -n 's/.*) \(.\).*/\1/p' "/proc/$1/stat"; }
+	for _ in $(seq 200); do
+		[ "$(state "$e")" = T ] && [ "$(state "$c")" = T ] && break
+		sleep 0.02
+	done
+	[ "$(state "$e")" = T ]
+	[ "$(state "$c")" = T ]
+	kill -CONT "$e"
+	for _ in $(seq 200); do
+		[ "$(state "$e")" != T ] && [ "$(state "$c")" != T ] && break
+		sleep 0.02
+	done
+	[ "$(state "$e")" = S ]
+	[ "$(state "$c")" = S ]
+	kill -TERM "$e"
+	rc=0
+	wait "$e" || rc=$?
+	[ "$rc" -eq 143 ]
+	# A job no shell controls (an orphaned process group: here a session
+	# of its own) is not stopped by SIGTSTP, so neither is the command: a
+	# real-time signal sent after it (and so taken after it) is caught.
+	# (No sleep: an orphan would stay a zombie under the box's pid 1.)
+	setsid "$ENTER" -f "$BOX" /bin/sh -c 'trap "echo got 34; exit 5" 34; echo ready; while :; do :; done' \
+		</dev/null >"$TMP/orphan.out" 2>&1 &
+	e=$!
+	track "$e"
+	wait_for "$TMP/orphan.out"
+	kill -TSTP "$e"
+	kill -34 "$e"
+	for _ in $(seq 200); do
+		grep -q "got 34" "$TMP/orphan.out" && break
+		sleep 0.02
+	done
+	rc=0
+	wait "$e" || rc=$?
+	[ "$(cat "$TMP/orphan.out")" = $'ready\ngot 34' ]
+	[ "$rc" -eq 5 ]
+	assert_clean
 }
 
 @test "hako-enter --fork: a command that exits at once is always seen to end, 200 times in a row" {

@@ -136,3 +136,10 @@ sandbox_teardown() {
 		sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
 	rm -rf "$TMP"
 }
+
+# ptydrive STEP... -- CMD...: CMD on a new pseudo-terminal, with a user
+# typing at it (see tests/ptydrive.py for the steps). Prints what CMD
+# printed, then "status N" and whether the terminal's modes are restored.
+ptydrive() {
+	python3 "$BATS_TEST_DIRNAME/ptydrive.py" "$@"
+}

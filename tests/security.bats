@@ -271,7 +271,7 @@ open(/proc/self/fd/7/etc/hostname): ESCAPED: $host"
 	expect 0 $'sent\ninside\nhako: 0\ncaller survived'
 }
 
-@test "-S on a terminal: kill(0) and kill(-getpgrp()) from inside do not reach the caller (hako-run, hako-enter, --fork); without -S they do" {
+@test "-S on a terminal: kill(0) and kill(-getpgrp()) from inside do not reach the caller (hako-run, hako-enter, --fork); without -S they do, but for --fork's own terminal" {
 	local cmd='trap "" TERM; kill -TERM 0; /bin/killpgrp; echo inside'
 	# Control: on a terminal, without -S, the sandbox shares the
 	# caller's process group, and the caller is killed.
@@ -281,9 +281,14 @@ open(/proc/self/fd/7/etc/hostname): ESCAPED: $host"
 	run ptyrun "$RUN" -S "$SB" /bin/sh -c "$cmd"
 	expect 0 $'sent\ninside\nstatus 0'
 	start_sandbox
-	run ptyrun "$ENTER" --fork "$PID" /bin/sh -c "$cmd"
+	# hako-enter without --fork stays in the caller's process group too;
+	# with --fork on a terminal the command has a terminal and a session
+	# of its own, -S or not.
+	run ptyrun "$ENTER" "$PID" /bin/sh -c "$cmd"
 	[ "$status" -ne 0 ]
 	[[ $output != *"status "* ]]
+	run ptyrun "$ENTER" --fork "$PID" /bin/sh -c "$cmd"
+	expect 0 $'sent\ninside\nstatus 0'
 	run ptyrun "$ENTER" -S --fork "$PID" /bin/sh -c "$cmd"
 	expect 0 $'sent\ninside\nstatus 0'
 	run ptyrun "$ENTER" --new-session "$PID" /bin/sh -c "$cmd"

@@ -1,0 +1,208 @@
+#!/usr/bin/env bats
+# hako-enter --fork on a terminal: the command gets a pseudo-terminal of
+# its own, which hako-enter relays, and no process of the sandbox ever
+# holds a descriptor of the caller's terminal. Driven by a user typing at
+# a real pseudo-terminal (tests/ptydrive.py).
+
+bats_require_minimum_version 1.5.0
+load helper
+
+setup_file() {
+	export STEAL="$BATS_FILE_TMPDIR/ttysteal"
+	gcc -static -O2 -Wall -Wextra -Werror -o "$STEAL" \
+		"$BATS_TEST_DIRNAME/attack/ttysteal.c"
+}
+
+setup() {
+	sandbox_setup
+	cp "$STEAL" "$SB/bin/ttysteal"
+	"$RUN" -p "$TMP/pid" "$SB" sleep 1000 </dev/null >"$TMP/sandbox.log" 2>&1 3>&- &
+	track $!
+	wait_for "$TMP/pid"
+	PID=$(cat "$TMP/pid")
+	running_as "$PID" sleep
+	ROOT=/proc/$PID/root
+}
+
+teardown() {
+	sandbox_teardown
+}
+
+# expect STATUS OUTPUT: what the last `run` must have given.
+expect() {
+	if [ "$status" -ne "$1" ] || [ "$output" != "$2" ]; then
+		printf 'expected status %s and output:\n%s\n' "$1" "$2"
+		printf 'got status %s and output:\n%s\n' "$status" "$output"
+		return 1
+	fi
+}
+
+# The entered command, as a user's shell would be: a process (a child, so
+# that it is in the sandbox's pid namespace also without --fork) that
+# publishes its pid and waits until the attacker has its descriptor.
+VICTIM='/bin/sh -c "echo \$\$ > /tmp/victim.pid; i=0; until [ -e /tmp/grabbed ] || [ \$i -ge 200 ]; do sleep 0.05; i=\$((i+1)); done; echo entered"; :'
+
+# steal HOW ENTER...: a process of the sandbox (ttysteal, HOW: pidfd or
+# proc) takes fd 0 of the command that ENTER runs from an interactive
+# caller; once ENTER has returned, the user types a secret line and then
+# another. The caller reads one line after the attacker has given up or
+# read one. Leaves the attacker's verdict in VERDICT and what the caller
+# read in READ.
+steal() {
+	local how=$1
+	shift
+	"$ENTER" -f "$PID" /bin/ttysteal /tmp/victim.pid /tmp/verdict "$how" \
+		</dev/null >"$TMP/steal.log" 2>&1 &
+	track $!
+	cat > "$TMP/caller" <<-'CALLER'
+		root=$1 out=$2
+		shift 2
+		"$@"
+		echo "returned: $?"
+		for _ in $(seq 200); do [ -s "$root/tmp/verdict" ] && break; sleep 0.05; done
+		IFS= read -r line
+		echo "$line" > "$out"
+	CALLER
+	run ptydrive expect='returned: 0' send='secret\n' file="$ROOT/tmp/verdict" \
+		send='after\n' -- bash "$TMP/caller" "$ROOT" "$TMP/read" "$@" "$PID" /bin/sh -c "$VICTIM"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[-2]}" = "status 0" ]
+	[ "${lines[-1]}" = "mode restored" ]
+	VERDICT=$(cat "$ROOT/tmp/verdict")
+	READ=$(cat "$TMP/read")
+	echo "verdict: $VERDICT; the caller read: $READ"
+	rm -f "$ROOT/tmp/verdict" "$ROOT/tmp/grabbed" "$ROOT/tmp/victim.pid"
+}
+
+@test "control: without --fork, and with nsenter, a process of the sandbox takes the command's fd 0 and reads the caller's next line" {
+	steal pidfd "$ENTER"
+	[ "$VERDICT" = "stolen: secret" ]
+	[ "$READ" = "after" ]
+	steal proc "$ENTER"
+	[ "$VERDICT" = "stolen: secret" ]
+	[ "$READ" = "after" ]
+	steal pidfd nsenter -a -t
+	[ "$VERDICT" = "stolen: secret" ]
+	[ "$READ" = "after" ]
+}
+
+@test "hako-enter --fork on a terminal: a process of the sandbox that takes the command's fd 0 reads nothing of the caller's terminal" {
+	local how
+	for how in pidfd proc; do
+		steal "$how" "$ENTER" --fork
+		# It had the command's own terminal, which ended with
+		# hako-enter (read while it ends, or after).
+		case $VERDICT in
+		"nothing: Input/output error" | "nothing: end of file") ;;
+		*) return 1 ;;
+		esac
+		[ "$READ" = "secret" ]
+	done
+}
+
+@test "hako-enter --fork on a terminal: the command leads a session on a terminal of its own, on 0, 1 and 2" {
+	# Inside: the device of fds 0, 1 and 2, the session and the
+	# controlling terminal of the command (pid, session, tty_nr). The
+	# caller's terminal is another device.
+	cat > "$TMP/caller" <<-'EOF2'
+		stat -L -c '%t:%T' /proc/self/fd/0 > "$1"
+		shift
+		"$@"
+	EOF2
+	run ptydrive -- bash "$TMP/caller" "$TMP/outer" "$ENTER" --fork "$PID" /bin/sh -c \
+		'stat -L -c %t:%T /proc/$$/fd/0 /proc/$$/fd/1 /proc/$$/fd/2 | uniq -c; cut -d" " -f1,6 /proc/$$/stat; echo $(($(cut -d" " -f7 /proc/$$/stat) >> 8)):$(($(cut -d" " -f7 /proc/$$/stat) & 255))'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 5 ]
+	inner=${lines[0]##* }
+	[ "${lines[0]}" = "      3 $inner" ]
+	# pid = session: a session leader
+	set -- ${lines[1]}
+	[ "$1" = "$2" ]
+	# its controlling terminal is that device (tty_nr, major:minor in
+	# decimal; stat gave hex)
+	[ "${lines[2]}" = "$((0x${inner%:*})):$((0x${inner#*:}))" ]
+	[ "$inner" != "$(cat "$TMP/outer")" ]
+	[ "${lines[3]}" = "status 0" ]
+	[ "${lines[4]}" = "mode restored" ]
+}
+
+@test "hako-enter --fork on a terminal: a line typed reaches cat and comes back; Ctrl-D ends it with 0; the caller's modes are restored" {
+	run ptydrive expect='ready\n' send='hello there\n' expect='hello there\nhello there\n' \
+		send='\x04' -- "$ENTER" --fork "$PID" /bin/sh -c 'echo ready; exec cat'
+	expect 0 $'ready\nhello there\nhello there\nstatus 0\nmode restored'
+}
+
+@test "hako-enter --fork on a terminal: Ctrl-C ends cat with 130" {
+	run ptydrive expect='ready\n' send='\x03' -- "$ENTER" --fork "$PID" /bin/sh -c 'echo ready; exec cat'
+	expect 0 $'ready\n^Cstatus 130\nmode restored'
+}
+
+@test "hako-enter --fork on a terminal: Ctrl-C to a command that traps INT runs the trap once each time, and hako-enter goes on" {
+	run ptydrive expect='ready\n' send='\x03' expect='caught\n' send='\x03' expect='caught\n' \
+		send='done\n' -- "$ENTER" --fork "$PID" /bin/sh -c \
+		'trap "echo caught" INT; echo ready; until read -r l; do :; done; echo "read $l"; exit 4'
+	expect 0 $'ready\n^Ccaught\n^Ccaught\ndone\nread done\nstatus 4\nmode restored'
+}
+
+@test "hako-enter --fork on a terminal: the command sees the caller's window size, and the new one after a resize" {
+	run ptydrive size=33x111 expect='ready\n' size=44x122 expect='resized\n' send='x\n' -- \
+		"$ENTER" --fork "$PID" /bin/sh -c \
+		'trap "stty size; echo resized" WINCH; stty size; echo ready; until read -r l; do :; done'
+	expect 0 $'33 111\nready\n44 122\nresized\nx\nstatus 0\nmode restored'
+}
+
+@test "hako-enter --fork on a terminal: SIGTERM to hako-enter ends the command (143) and restores the caller's modes; a command that traps it decides" {
+	run ptydrive expect='ready\n' kill=SIGTERM -- "$ENTER" --fork "$PID" /bin/sh -c 'echo ready; exec cat'
+	expect 0 $'ready\nstatus 143\nmode restored'
+	run ptydrive expect='ready\n' kill=SIGTERM -- "$ENTER" --fork "$PID" /bin/sh -c \
+		'trap "echo trapped; exit 7" TERM; echo ready; while :; do sleep 0.05; done'
+	expect 0 $'ready\ntrapped\nstatus 7\nmode restored'
+	run ptydrive expect='ready\n' kill=SIGHUP -- "$ENTER" --fork "$PID" /bin/sh -c 'echo ready; exec cat'
+	expect 0 $'ready\nstatus 129\nmode restored'
+}
+
+@test "hako-enter --fork: standard input a terminal, standard output a pipe: the pipe is passed as it is" {
+	cat > "$TMP/caller" <<-'EOF2'
+		"$@" | { cat > "$TMP/piped"; }
+		echo "pipeline: ${PIPESTATUS[*]}"
+	EOF2
+	run ptydrive expect='ready\n' send='typed\n' -- env TMP="$TMP" bash "$TMP/caller" \
+		"$ENTER" --fork "$PID" /bin/sh -c \
+		'echo ready >&2; read -r l; echo "got $l"; [ -t 0 ] && [ -t 2 ] && ! [ -t 1 ] && echo "0 and 2 are terminals, 1 is not"; exit 3'
+	expect 0 $'ready\ntyped\npipeline: 3 0\nstatus 0\nmode restored'
+	[ "$(cat "$TMP/piped")" = $'got typed\n0 and 2 are terminals, 1 is not' ]
+}
+
+@test "hako-enter --fork: standard input a pipe, standard output a terminal: the output is relayed, the input passed as it is" {
+	cat > "$TMP/caller" <<-'EOF2'
+		echo piped | "$@"
+		echo "hako-enter: $?"
+	EOF2
+	run ptydrive -- bash "$TMP/caller" "$ENTER" --fork "$PID" /bin/sh -c \
+		'read -r l; echo "got $l"; ! [ -t 0 ] && [ -t 1 ] && echo "1 is a terminal, 0 is not"; exit 5'
+	expect 0 $'got piped\n1 is a terminal, 0 is not\nhako-enter: 5\nstatus 0\nmode restored'
+}
+
+@test "hako-enter --fork on a terminal: no pseudo-terminal to be had -> 125, nothing started" {
+	# A host without /dev/ptmx (in a mount namespace of the test's own).
+	run ptydrive -- unshare -m sh -c 'mount -t tmpfs none /dev && exec "$@"' _ \
+		"$ENTER" --fork "$PID" /bin/sh -c 'echo ran'
+	expect 0 $'hako-enter: cannot open a pseudo-terminal: No such file or directory\nstatus 125\nmode restored'
+	[ "$(pgrep --ns "$PID" --nslist pid)" = "$PID" ]
+}
+
+@test "hako-enter --fork on a terminal, as a background job: it stops before taking the terminal; fg relays; kill %1 ends it with 143" {
+	local stopped='for i in $(seq 200); do [ "$(cut -d" " -f3 /proc/$!/stat)" = T ] && break; sleep 0.05; done'
+	run ptydrive expect='$ ' send="$ENTER --fork $PID /bin/sh -c 'echo ready; exec cat' &\\n" expect='$ ' \
+		send="$stopped; jobs -l\\n" expect='Stopped (tty output)' expect='$ ' \
+		send='fg\n' expect='ready\n' send='abc\n' expect='abc\nabc\n' send='\x04' expect='$ ' \
+		send="$ENTER --fork $PID cat &\\n" expect='$ ' \
+		send="$stopped; kill %1; wait %1; echo \"waited \$?\"\\n" expect='waited 143' expect='$ ' \
+		send='exit\n' -- env PS1='$ ' bash --norc --noprofile -i
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[-2]}" = "status 0" ]
+	[ "${lines[-1]}" = "mode restored" ]
+}
