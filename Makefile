@@ -16,7 +16,7 @@ LDFLAGS ?=
 # Where the binaries go: "." by default, "static" for `make static`.
 O ?= .
 
-COMMON  = src/common.o src/format.o src/userdb.o src/hygiene.o src/filter.o src/supervise.o src/userns.o src/spawn.o
+COMMON  = src/common.o src/format.o src/userdb.o src/hygiene.o src/filter.o src/supervise.o src/userns.o src/spawn.o src/pidone.o
 HEADERS = $(wildcard src/*.h)
 
 all: $(O)/hako-run $(O)/hako-enter

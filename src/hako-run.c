@@ -21,6 +21,7 @@
 #include "filter.h"
 #include "format.h"
 #include "hygiene.h"
+#include "pidone.h"
 #include "supervise.h"
 #include "userns.h"
 
@@ -43,6 +44,8 @@ static const char usage[] =
 "  -p, --pid-file FILE     write the sandbox's pid to FILE\n"
 "  -U, --userns[=BASE]     also create a user namespace (implied when not\n"
 "                          root); root maps it from host id BASE\n"
+"  -I, --init              run the command as pid 2 under a minimal init\n"
+"                          that reaps orphans and passes signals on\n"
 "  -k, --keep-fd FD        let inherited descriptor FD through\n"
 "  -h, --help              show this help and exit\n"
 "  -V, --version           show the version and exit\n";
@@ -57,6 +60,7 @@ struct run {
 	int netfd;
 	const char *pidfile;
 	bool userns, rootless;
+	bool init;           /* -I */
 	unsigned long base;  /* -U BASE */
 };
 
@@ -81,6 +85,7 @@ static void parse(struct run *r, int argc, char *argv[])
 		{ "network", optional_argument, NULL, 'N' },
 		{ "pid-file", required_argument, NULL, 'p' },
 		{ "userns", optional_argument, NULL, 'U' },
+		{ "init", no_argument, NULL, 'I' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -88,7 +93,7 @@ static void parse(struct run *r, int argc, char *argv[])
 	opts_init(&r->o, argc);
 	r->netfd = -1;
 	r->base = USERNS_BASE;
-	while ((c = getopt_long(argc, argv, "+:" COMMON_SHORTOPTS "WN::p:U",
+	while ((c = getopt_long(argc, argv, "+:" COMMON_SHORTOPTS "WN::p:UI",
 				longopts, NULL)) != -1) {
 		if (opts_common(&r->o, c, optarg, usage))
 			continue;
@@ -109,6 +114,9 @@ static void parse(struct run *r, int argc, char *argv[])
 			r->userns = true;
 			if (optarg)
 				r->base = parse_base(optarg);
+			break;
+		case 'I':
+			r->init = true;
 			break;
 		default:
 			bad_option(c, argc, argv);
@@ -276,6 +284,8 @@ sandbox(const struct run *r, int status_fd, int sync_fd)
 	close_inherited(r->o.keep, r->o.nkeep, status_fd);
 	if (chdir(r->o.dir) < 0)
 		die_errno("cannot change directory to %s", r->o.dir);
+	if (r->init)
+		pidone(r->argv, r->o.env, status_fd);
 	exec_command(r->argv, r->o.env);
 }
 
@@ -381,7 +391,7 @@ int main(int argc, char *argv[])
 			r.netfd = -1;
 		}
 	}
-	supervise_block();
+	supervise_block_all();
 	if (pipe2(status, O_CLOEXEC) < 0 || (r.userns && pipe2(sync, O_CLOEXEC) < 0))
 		die_errno("cannot create a pipe");
 	if (r.pidfile)
@@ -419,10 +429,9 @@ int main(int argc, char *argv[])
 		close(sync[1]);
 	}
 
-	/* With nothing to do once the command runs, only its end matters
-	 * (the start pipe stays open: the child checks we are alive by it). */
+	/* With nothing to do at the start, the supervisor waits for it. */
 	if (!r.pidfile && !must_drop_privileges(&r))
-		return await_exit(child);
+		return supervise(child, status[0], r.init);
 	code = await_start(child, status[0]);
 	if (code >= 0) {
 		if (pidtmp)
@@ -437,5 +446,5 @@ int main(int argc, char *argv[])
 		abandon(child, NULL, what);
 	}
 	drop_privileges(&r);
-	return await_exit(child);
+	return supervise(child, -1, r.init);
 }
