@@ -475,3 +475,14 @@ orphans50() {
 	[ "$status" -eq 0 ]
 	[ "$output" != 1 ]
 }
+
+# --- storm ---------------------------------------------------------------------
+
+@test "storm: 500 runs, random catchable signals at random moments, half with -u: no hang, allowed statuses, nothing left" {
+	local seed=$RANDOM
+	run timeout 300 "$PYTHON" "$BATS_TEST_DIRNAME/storm.py" "$RUN" "$SB" 500 "$seed"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "${lines[-1]}" == "500 runs, 0 bad, "* ]]
+	assert_clean
+}
