@@ -44,8 +44,8 @@ static const char usage[] =
 "  -p, --pid-file FILE     write the sandbox's pid to FILE\n"
 "  -U, --userns[=BASE]     also create a user namespace (implied when not\n"
 "                          root); root maps it from host id BASE\n"
-"  -I, --init              run the command as pid 2 under a minimal init\n"
-"                          that reaps orphans and passes signals on\n"
+"  -I, --init              run the command under a minimal init of hako's\n"
+"                          own, as pid 1, that reaps and passes signals on\n"
 "  -k, --keep-fd FD        let inherited descriptor FD through\n"
 "  -h, --help              show this help and exit\n"
 "  -V, --version           show the version and exit\n";

@@ -58,6 +58,7 @@ start_bg() {
 	SUP=$!
 	track "$SUP"
 	wait_for "$pf"
+	# shellcheck disable=SC2034 # used by the .bats files
 	BOX=$(cat "$pf")
 }
 
