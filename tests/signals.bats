@@ -88,6 +88,44 @@ ended_with() {
 	gone "$BOX"
 }
 
+# start_job ARGS...: hako-run ARGS as a job, as a shell with job control
+# starts one: in a process group of its own, whose parent in the same
+# session keeps it from being orphaned (the kernel discards SIGTSTP sent
+# to an orphaned group, and the test's own group may well be one). Sets
+# SUP; output in $TMP/bg.out; job_status gives the exit status.
+start_job() {
+	rm -f "$TMP/job.sup" "$TMP/job.rc"
+	"$PYTHON" -c '
+import os, sys
+tmp = sys.argv[1]
+os.setsid()
+pid = os.fork()
+if pid == 0:
+    os.setpgid(0, 0)
+    out = os.open(tmp + "/bg.out", os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+    os.dup2(os.open("/dev/null", os.O_RDONLY), 0)
+    os.dup2(out, 1)
+    os.dup2(out, 2)
+    os.execv(sys.argv[2], sys.argv[2:])
+with open(tmp + "/job.sup", "w") as f:
+    f.write("%d\n" % pid)
+_, status = os.waitpid(pid, 0)  # stops are not reported: only the end
+with open(tmp + "/job.rc", "w") as f:
+    f.write("%d\n" % os.waitstatus_to_exitcode(status))
+' "$TMP" "$RUN" "$@" &
+	track $!
+	wait_for "$TMP/job.sup"
+	SUP=$(cat "$TMP/job.sup")
+	track "$SUP"
+}
+
+# job_status STATUS: the job ended with STATUS.
+job_status() {
+	wait_for "$TMP/job.rc"
+	echo "job: $(cat "$TMP/job.rc"), want $1"
+	[ "$(cat "$TMP/job.rc")" -eq "$1" ]
+}
+
 # bash_i STEP...: an interactive bash under a pseudo-terminal, with a
 # plain prompt, driven by STEPs; it ends with `exit`.
 bash_i() {
@@ -246,9 +284,7 @@ bash_i() {
 	write_init "$SB" "mount -t proc proc proc && mount -t tmpfs tmpfs tmp
 		echo x > '$TMP/in-init'
 		while [ ! -e '$TMP/go' ]; do sleep 0.02; done"
-	"$RUN" -p "$TMP/pid" "$SB" /bin/catcher 'TERM:exit 6' </dev/null >"$TMP/bg.out" 2>&1 &
-	SUP=$!
-	track "$SUP"
+	start_job -p "$TMP/pid" "$SB" /bin/catcher 'TERM:exit 6'
 	wait_for "$TMP/in-init"
 	kill -USR1 "$SUP"
 	kill -TSTP "$SUP"
@@ -260,7 +296,7 @@ bash_i() {
 	kill -CONT "$SUP"
 	wait_grep "$TMP/bg.out" '^ready$'
 	kill -TERM "$SUP"
-	gone "$SUP"
+	job_status 6
 	gone "$BOX"
 	[ "$(cat "$TMP/bg.out")" = $'ready\ngot TERM' ]
 	# The four end it during setup, as before: 143 and nothing ran.
@@ -277,11 +313,14 @@ bash_i() {
 	assert_clean
 }
 
-@test "kill -TSTP stops pid 1 and hako-run; kill -CONT continues both" {
+@test "kill -TSTP, -TTIN, -TTOU stop pid 1 and hako-run; kill -CONT continues both" {
 	local sig
 	for sig in TSTP TTIN TTOU; do
 		rm -f "$TMP/pid"
-		catch_bg -- 'TERM:exit 2'
+		start_job -p "$TMP/pid" "$SB" /bin/catcher 'TERM:exit 2'
+		wait_for "$TMP/pid"
+		BOX=$(cat "$TMP/pid")
+		wait_grep "$TMP/bg.out" '^ready$'
 		kill -"$sig" "$SUP"
 		state_is "$BOX" T
 		state_is "$SUP" T
@@ -289,7 +328,8 @@ bash_i() {
 		state_is "$SUP" S
 		[ "$(proc_state "$BOX")" != T ]
 		kill -TERM "$SUP"
-		ended_with 2
+		job_status 2
+		gone "$BOX"
 	done
 	assert_clean
 }
