@@ -334,6 +334,33 @@ bash_i() {
 	assert_clean
 }
 
+@test "kill -TSTP in an orphaned process group stops nothing, as the kernel does for any process there" {
+	# setsid: hako-run leads a session and group whose parent is outside.
+	setsid "$RUN" -p "$TMP/pid" "$SB" /bin/catcher 'TERM:exit 2' USR1: </dev/null >"$TMP/bg.out" 2>&1 &
+	SUP=$!
+	track "$SUP"
+	wait_for "$TMP/pid"
+	BOX=$(cat "$TMP/pid")
+	wait_grep "$TMP/bg.out" '^ready$'
+	# Control: a plain process in such a group ignores SIGTSTP too.
+	setsid sleep 100 </dev/null &
+	track $!
+	running_as $! sleep
+	kill -TSTP $!
+	kill -TSTP "$SUP"
+	# hako-run deals with a stop signal before any other: once pid 1
+	# has USR1, it was stopped and continued, as hako-run could not stop.
+	kill -USR1 "$SUP"
+	wait_grep "$TMP/bg.out" '^got USR1$'
+	state_is "$SUP" S
+	[ "$(proc_state "$BOX")" != T ]
+	[ "$(proc_state "$!")" = S ]
+	kill -TERM "$SUP"
+	ended_with 2
+	kill -KILL $!
+	assert_clean
+}
+
 @test "kill: with -u/-g, signals reach a pid 1 that runs as that user, and with -g only, as root" {
 	local opts
 	for opts in "-u 65534 -g 65534" "-g 65534"; do
@@ -389,6 +416,10 @@ bash_i() {
 		kill -HUP "$SUP"
 		ended_with 129
 	done
+	# -I as an ordinary user
+	run "${as[@]}" "$RUN" -I "$SB" /bin/sh -c 'kill -TERM $$; echo alive'
+	[ "$status" -eq 143 ]
+	[ "$output" = "" ]
 	assert_clean
 }
 
