@@ -429,7 +429,8 @@ int main(int argc, char *argv[])
 		close(sync[1]);
 	}
 
-	/* With nothing to do at the start, the supervisor waits for it. */
+	/* Nothing to do at the start: supervise() watches for it itself,
+	 * since signals mean other things before and after. */
 	if (!r.pidfile && !must_drop_privileges(&r))
 		return supervise(child, status[0], r.init);
 	code = await_start(child, status[0]);

@@ -16,6 +16,11 @@
 #include "format.h"
 #include "supervise.h"
 
+/* Signal sets as the kernel takes them (64 bits): libc's own refuse the
+ * signals it keeps for itself (32 and 33 in glibc), and a supervisor
+ * passes those on too. */
+#define SIGBIT(sig) (1ULL << ((sig) - 1))
+#define KERNEL_SIGSET 8
 #define STOP_SIGNALS (SIGBIT(SIGTSTP) | SIGBIT(SIGTTIN) | SIGBIT(SIGTTOU))
 
 /* The four are handled even when the caller ignores them (a script's
@@ -155,12 +160,6 @@ int await_exit(pid_t child)
 	} while ((code = on_signal(child, signo)) < 0);
 	return code;
 }
-
-/* Signal sets as the kernel takes them (64 bits): libc's own refuse the
- * signals it keeps for itself (32 and 33 in glibc), and a supervisor
- * passes those on too. */
-#define SIGBIT(sig) (1ULL << ((sig) - 1))
-#define KERNEL_SIGSET 8
 
 uint64_t catchable_signals(void)
 {
