@@ -109,15 +109,8 @@ static int wait_start(pid_t child, int status_fd, int sigfd)
 				continue;
 			die_errno("cannot poll");
 		}
-		if (p[1].revents) {
-			n = read(sigfd, &si, sizeof si);
-			if (n == (ssize_t)sizeof si) {
-				if ((code = on_signal(child, (int)si.ssi_signo)) >= 0)
-					return code;
-			} else if (n >= 0 || (errno != EINTR && errno != EAGAIN)) {
-				die_errno("cannot read signals");
-			}
-		}
+		/* The start first: a signal that came with it is one for the
+		 * command, left pending for supervise(). */
 		if (p[0].revents) {
 			n = read(status_fd, &byte, 1);
 			if (n == 0)
@@ -126,6 +119,15 @@ static int wait_start(pid_t child, int status_fd, int sigfd)
 				return reap(child, 0);
 			if (errno != EINTR)
 				die_errno("cannot read the start report");
+		}
+		if (p[1].revents) {
+			n = read(sigfd, &si, sizeof si);
+			if (n == (ssize_t)sizeof si) {
+				if ((code = on_signal(child, (int)si.ssi_signo)) >= 0)
+					return code;
+			} else if (n >= 0 || (errno != EINTR && errno != EAGAIN)) {
+				die_errno("cannot read signals");
+			}
 		}
 	}
 }
@@ -295,6 +297,22 @@ static void stop_self(pid_t child, int sig)
 		kill(child, SIGCONT);
 }
 
+/* SIG ends the sandbox: pid 1 is killed, and 128+SIG is the status,
+ * unless the command exited first (it may have ended in its handler
+ * for the very signal, before we looked): then its own. */
+static int end_sandbox(pid_t child, int sig)
+{
+	int status;
+
+	kill(child, SIGKILL);
+	while (waitpid(child, &status, 0) < 0)
+		if (errno != EINTR)
+			die_errno("cannot wait for process %d", (int)child);
+	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+		return 128 + sig;
+	return exit_code(status);
+}
+
 /* Signal SI came once the command runs: -1 to keep waiting, else the
  * status to exit with. */
 static int after_start(pid_t child, bool init, const siginfo_t *si)
@@ -308,11 +326,8 @@ static int after_start(pid_t child, bool init, const siginfo_t *si)
 		kill(child, SIGCONT);
 		return -1;
 	case SIGINT: case SIGTERM: case SIGHUP: case SIGQUIT:
-		if (!init && !takes(child, sig)) {
-			kill(child, SIGKILL);
-			reap(child, 0);
-			return 128 + sig;
-		}
+		if (!init && !takes(child, sig))
+			return end_sandbox(child, sig);
 		break;
 	}
 	if (!delivered_by_terminal(child, si))
