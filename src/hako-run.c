@@ -23,6 +23,7 @@
 #include "hygiene.h"
 #include "init.h"
 #include "loopback.h"
+#include "pidone.h"
 #include "supervise.h"
 #include "userns.h"
 
@@ -45,6 +46,8 @@ static const char usage[] =
 "  -p, --pid-file FILE     write the sandbox's pid to FILE\n"
 "  -U, --userns[=BASE]     also create a user namespace (implied when not\n"
 "                          root); root maps it from host id BASE\n"
+"  -I, --init              run the command under a minimal init of hako's\n"
+"                          own, as pid 1, that reaps and passes signals on\n"
 "  -k, --keep-fd FD        let inherited descriptor FD through\n"
 "  -S, --new-session       always a new session (no job control): nothing\n"
 "                          inside can signal the caller's process group\n"
@@ -61,7 +64,8 @@ struct run {
 	int netfd;
 	const char *pidfile;
 	bool userns, rootless;
-	bool base_set;
+	bool base_set;       /* --userns=BASE given */
+	bool init;           /* -I */
 	unsigned long base;  /* -U BASE */
 	dev_t dev;           /* the target as found before init: a root */
 	ino_t ino;           /* that differs later, init mounted */
@@ -106,6 +110,7 @@ static void parse(struct run *r, int argc, char *argv[])
 		{ "network", optional_argument, NULL, 'N' },
 		{ "pid-file", required_argument, NULL, 'p' },
 		{ "userns", optional_argument, NULL, 'U' },
+		{ "init", no_argument, NULL, 'I' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -113,7 +118,7 @@ static void parse(struct run *r, int argc, char *argv[])
 	opts_init(&r->o, argc);
 	r->netfd = -1;
 	r->base = USERNS_BASE;
-	while ((c = getopt_long(argc, argv, "+:" COMMON_SHORTOPTS "WN::p:U",
+	while ((c = getopt_long(argc, argv, "+:" COMMON_SHORTOPTS "WN::p:UI",
 				longopts, NULL)) != -1) {
 		if (opts_common(&r->o, c, optarg, usage))
 			continue;
@@ -136,6 +141,9 @@ static void parse(struct run *r, int argc, char *argv[])
 				r->base = parse_base(optarg);
 				r->base_set = true;
 			}
+			break;
+		case 'I':
+			r->init = true;
 			break;
 		default:
 			base_not_bundled(c, argc, argv);
@@ -366,6 +374,8 @@ sandbox(const struct run *r, int status_fd, int sync_fd)
 	close_inherited(r->o.keep, r->o.nkeep, status_fd);
 	if (chdir(r->o.dir) < 0)
 		die_errno("cannot change directory to %s", r->o.dir);
+	if (r->init)
+		pidone(r->argv, r->o.env, status_fd);
 	exec_command(r->argv, r->o.env);
 }
 
@@ -517,7 +527,7 @@ int main(int argc, char *argv[])
 			r.netfd = -1;
 		}
 	}
-	supervise_block();
+	supervise_block_all();
 	if (pipe2(status, O_CLOEXEC) < 0 || (r.userns && pipe2(sync, O_CLOEXEC) < 0))
 		die_errno("cannot create a pipe");
 	if (r.pidfile) {
@@ -571,10 +581,10 @@ int main(int argc, char *argv[])
 		close(sync[1]);
 	}
 
-	/* With nothing to do once the command runs, only its end matters
-	 * (the start pipe stays open: the child checks we are alive by it). */
+	/* Nothing to do at the start: supervise() watches for it itself,
+	 * since signals mean other things before and after. */
 	if (!r.pidfile && !must_drop_privileges(&r))
-		return await_exit(child);
+		return supervise(child, status[0], r.init);
 	code = await_start(child, status[0]);
 	if (code >= 0) {
 		if (pidtmp)
@@ -589,5 +599,5 @@ int main(int argc, char *argv[])
 		abandon(child, NULL, what);
 	}
 	drop_privileges(&r);
-	return await_exit(child);
+	return supervise(child, -1, r.init);
 }

@@ -2,6 +2,9 @@
 #ifndef HAKO_SUPERVISE_H
 #define HAKO_SUPERVISE_H
 
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 /* Block the signals the parent handles (and undo an inherited SIGCHLD
@@ -25,5 +28,35 @@ int await_start(pid_t child, int status_fd);
  * by signal N); SIGINT, SIGTERM, SIGHUP or SIGQUIT kill it and return
  * 128+N. */
 int await_exit(pid_t child);
+
+/* Every signal that can be caught, as a kernel signal set (bit N-1 for
+ * signal N); block_signals() adds SET to the blocked ones, whatever libc
+ * keeps for itself. */
+uint64_t catchable_signals(void);
+void block_signals(uint64_t set);
+
+/* Take one of the pending signals in SET (blocked) into SI and return
+ * its number; when none is pending, wait for one if WAIT, else return 0. */
+int take_signal(uint64_t set, siginfo_t *si, bool wait);
+
+/* Whether the terminal sent SI to the process group that TO shares with
+ * us, so that TO has had it already. */
+bool delivered_by_terminal(pid_t to, const siginfo_t *si);
+
+/* Send TO the signal in SI (with its value, when it was queued). */
+void pass_on(pid_t to, const siginfo_t *si);
+
+/* hako-run: block every signal that can be caught (and undo an inherited
+ * SIGCHLD SIG_IGN), before the child exists. */
+void supervise_block_all(void);
+
+/* hako-run: supervise CHILD, the sandbox's pid 1, until it exits, and
+ * return the status to exit with. STATUS_FD is the start pipe while the
+ * command may not have started yet (see await_start()), else -1. Once it
+ * runs, signals are passed on to pid 1 (INIT: pid 1 is -I's init, which
+ * takes them all): SIGINT, SIGTERM, SIGHUP and SIGQUIT only when pid 1
+ * takes them, else it is killed and the status is 128+N; SIGTSTP, SIGTTIN
+ * and SIGTTOU stop pid 1, then us; SIGCONT continues pid 1. */
+int supervise(pid_t child, int status_fd, bool init);
 
 #endif

@@ -29,19 +29,6 @@ assert_clean() {
 	! grep -F -- "$TMP" /proc/self/mountinfo
 }
 
-# start_bg PIDFILE ARGS...: hako-run -p PIDFILE ARGS in the background;
-# sets SUP (the supervisor) and BOX (the sandbox's pid from PIDFILE).
-start_bg() {
-	local pf=$1
-	shift
-	"$RUN" -p "$pf" "$@" \
-		</dev/null >"$TMP/bg.out" 2>"$TMP/bg.err" 3>&- &
-	SUP=$!
-	track "$SUP"
-	wait_for "$pf"
-	BOX=$(cat "$pf")
-}
-
 # exec_script FILE TEXT: an executable shell script.
 exec_script() {
 	mkdir -p "$(dirname "$1")"

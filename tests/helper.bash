@@ -60,6 +60,50 @@ start_sandbox() {
 	PID=$(cat "$TMP/pid")
 }
 
+# start_bg PIDFILE ARGS...: hako-run -p PIDFILE ARGS in the background,
+# output in $TMP/bg.out and $TMP/bg.err; sets SUP (the supervisor) and
+# BOX (the sandbox's pid from PIDFILE).
+start_bg() {
+	local pf=$1
+	shift
+	"$RUN" -p "$pf" "$@" \
+		</dev/null >"$TMP/bg.out" 2>"$TMP/bg.err" 3>&- &
+	SUP=$!
+	track "$SUP"
+	wait_for "$pf"
+	# shellcheck disable=SC2034 # used by the .bats files
+	BOX=$(cat "$pf")
+}
+
+# wait_grep FILE REGEX: until a line of FILE matches (at most ~5 s).
+wait_grep() {
+	local _
+	for _ in $(seq 250); do
+		grep -q -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.02
+	done
+	echo "no line matching $2 in $1:" >&2
+	cat "$1" >&2 2>/dev/null
+	return 1
+}
+
+# proc_state PID: the process's state letter (R, S, T, Z...), empty when
+# it is gone.
+proc_state() {
+	sed -n 's/.*) \(.\).*/\1/p' "/proc/$1/stat" 2>/dev/null || true
+}
+
+# state_is PID LETTER: wait until the process is in that state (~4 s).
+state_is() {
+	local _
+	for _ in $(seq 200); do
+		[ "$(proc_state "$1")" = "$2" ] && return 0
+		sleep 0.02
+	done
+	echo "process $1 is in state '$(proc_state "$1")', not $2" >&2
+	return 1
+}
+
 # wait_for FILE: until it exists and is not empty (at most ~5 s).
 wait_for() {
 	local _

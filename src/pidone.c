@@ -1,0 +1,61 @@
+/* pidone.c - hako's minimal init: pid 1 that reaps and passes signals on */
+#include <errno.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common.h"
+#include "pidone.h"
+#include "spawn.h"
+#include "supervise.h"
+
+#ifndef SYS_close_range
+#define SYS_close_range 436
+#endif
+
+/* Reap every child that has ended; the command's status once it has,
+ * else -1. */
+static int reap_all(pid_t cmd, int code)
+{
+	int status;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+		if (pid == cmd)
+			code = WIFSIGNALED(status) ? 128 + WTERMSIG(status) :
+			       WEXITSTATUS(status);
+	if (pid < 0 && errno != ECHILD && errno != EINTR)
+		die_errno("cannot wait for children");
+	return code;
+}
+
+void pidone(char *const argv[], char *const env[], int status_fd)
+{
+	siginfo_t si;
+	pid_t cmd;
+	int code = -1;
+
+	/* The kernel drops a signal to pid 1 that has no handler: blocked,
+	 * every one waits for us instead. Before the command exists, so
+	 * none it is sent is lost. */
+	block_signals(catchable_signals());
+	/* It returns once the command has been executed (or failed, saying
+	 * so on the start pipe, and exited 125, 126 or 127). */
+	cmd = spawn_command(argv, env, false, -1);
+	close(status_fd);
+	/* Nothing of the caller's stays open here: not its terminal, not a
+	 * pipe a reader waits on. Errors from now on have nowhere to go. */
+	if (syscall(SYS_close_range, 0U, ~0U, 0) < 0)
+		for (int fd = 0; fd < 3; fd++)
+			close(fd);
+	for (;;) {
+		take_signal(catchable_signals(), &si, true);
+		if (si.si_signo == SIGCHLD) {
+			if ((code = reap_all(cmd, code)) >= 0)
+				_exit(code);
+		} else if (!delivered_by_terminal(cmd, &si)) {
+			pass_on(cmd, &si);
+		}
+	}
+}
