@@ -202,7 +202,7 @@ zsh_complete() {
 	# Only sandboxes: every pid offered is pid 1 of its namespace (other
 	# tests' sandboxes may have ended since).
 	for p in $(sed -n 's/^\([0-9][0-9]*\):.*/\1/p' <<<"$output"); do
-		[ ! -e "/proc/$p" ] || grep -q '^NSpid:.*[[:space:]]1$' "/proc/$p/status"
+		grep -qs '^NSpid:.*[[:space:]]1$' "/proc/$p/status" || [ ! -e "/proc/$p" ]
 	done
 	zsh_complete hako-run _hako_names users /etc/passwd
 	grep -qx '1:sandbox directory:_hako_targets' <<<"$output"
