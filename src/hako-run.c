@@ -278,7 +278,7 @@ static void __attribute__((noreturn))
 sandbox(const struct run *r, int status_fd, int sync_fd)
 {
 	char go;
-	int nested = -1, up = -1;
+	int nested = -1, up = -1, counter = -1;
 	pid_t init;
 
 	die_notify(status_fd);
@@ -312,6 +312,8 @@ sandbox(const struct run *r, int status_fd, int sync_fd)
 		die_errno("cannot join network namespace %s", r->netns);
 	if (!r->host_net && !r->netns)
 		loopback_up();
+	if (r->init)
+		counter = pidone_counter();
 
 	/* The command's own user namespace (see step 6), made now, before
 	 * anything else runs in the sandbox to watch it being made. */
@@ -330,6 +332,7 @@ sandbox(const struct run *r, int status_fd, int sync_fd)
 	forbid_tty_injection();
 	finish_init(r->target, init);
 	kill_leftovers();
+	pidone_next_is_2(counter);
 
 	/* 4. init may have mounted a new root over the target (an overlay,
 	 * a tmpfs): "." is still the bind mount underneath, so the path is

@@ -1,5 +1,6 @@
 /* pidone.c - hako's minimal init: pid 1 that reaps and passes signals on */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -28,6 +29,25 @@ static int reap_all(pid_t cmd, int code)
 	if (pid < 0 && errno != ECHILD && errno != EINTR)
 		die_errno("cannot wait for children");
 	return code;
+}
+
+int pidone_counter(void)
+{
+	/* Best effort: without it the command is still pid 1's child. */
+	return open("/proc/sys/kernel/ns_last_pid", O_WRONLY | O_CLOEXEC);
+}
+
+void pidone_next_is_2(int counter)
+{
+	if (counter < 0)
+		return;
+	/* The kernel hands out the pid after the one written, in the pid
+	 * namespace of whoever writes; init and its leftovers have been
+	 * reaped, so 2 is free again. */
+	if (write(counter, "1", 1) < 0) {
+		/* then the command gets the next pid, as it would anyway */
+	}
+	close(counter);
 }
 
 void pidone(char *const argv[], char *const env[], int status_fd)

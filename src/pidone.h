@@ -10,4 +10,14 @@
 void pidone(char *const argv[], char *const env[], int status_fd)
 	__attribute__((noreturn));
 
+/* While the host's /proc is still in view: its pid counter, for
+ * pidone_next_is_2(), or -1. */
+int pidone_counter(void);
+
+/* Once nothing but us runs in the sandbox, and while we still hold the
+ * capabilities the counter asks for (before the command's identity and
+ * namespace): the next process made in the sandbox, the command, is pid 2.
+ * Closes COUNTER. */
+void pidone_next_is_2(int counter);
+
 #endif

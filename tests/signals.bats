@@ -440,11 +440,18 @@ bash_i() {
 	assert_clean
 }
 
-@test "-I: the command is not pid 1; pid 1 is hako's init with its identity, no descriptors, not dumpable" {
+@test "-I: the command is pid 2; pid 1 is hako's init with its identity, no descriptors, not dumpable" {
+	# Pid 2 even after an init that started processes of its own.
+	write_init "$SB" 'mount -t proc proc proc && mount -t tmpfs tmpfs tmp
+for i in 1 2 3; do /bin/true; done; sleep 100 &'
 	run "$RUN" -I "$SB" /bin/sh -c 'echo $$; cat /proc/1/comm'
 	[ "$status" -eq 0 ]
-	[ "${lines[0]}" != 1 ]
-	[ "${lines[1]}" = hako-run ]
+	[ "$output" = $'2\nhako-run' ]
+	chmod 755 "$TMP"
+	run "$RUN" -I -U "$SB" /bin/sh -c 'echo $$'
+	[ "$output" = 2 ]
+	run "$RUN" -I -u 65534 "$SB" /bin/sh -c 'echo $$'
+	[ "$output" = 2 ]
 	run "$RUN" "$SB" /bin/sh -c 'echo $$'
 	[ "$output" = 1 ]
 	start_bg "$TMP/pid" -I -u 65534 -g 65534 "$SB" sleep 100
