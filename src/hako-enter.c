@@ -425,7 +425,7 @@ int main(int argc, char *argv[])
 	}
 	become(&id, userns >= 0);
 
-	/* The rest of the command's hygiene, in SPEC.md's order, done here
+	/* The rest of the command's hygiene, in hako-run(1)'s order, done here
 	 * where a child inherits it: every signal disposition the default,
 	 * and with --fork every signal blocked before the child exists (so
 	 * that one that exits at once, or a signal that comes before we

@@ -273,7 +273,8 @@ static void __attribute__((noreturn)) pivot_failed(const struct run *r)
 	die_errno("cannot pivot_root into %s", r->target);
 }
 
-/* The sandbox: pid 1 of its namespaces, SPEC.md's steps 2 to 6 in order. */
+/* The sandbox: pid 1 of its namespaces, steps 2 to 6 of hako-run(1)'s
+ * DESCRIPTION, in that order. */
 static void __attribute__((noreturn))
 sandbox(const struct run *r, int status_fd, int sync_fd)
 {

@@ -25,7 +25,7 @@
 
 /* The four are handled even when the caller ignores them (a script's
  * background job ignores SIGINT and SIGQUIT): a blocked signal is queued
- * whatever its disposition, so SPEC's "kill the sandbox" holds for every
+ * whatever its disposition, so that the four kill the sandbox for every
  * caller. */
 static void handled(sigset_t *set)
 {

@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
-# hako-run: options, the steps of SPEC.md in order, exit statuses, errors.
+# hako-run: options, the steps of hako-run(1)'s DESCRIPTION in order, exit
+# statuses, errors.
 
 bats_require_minimum_version 1.5.0
 
@@ -151,7 +152,10 @@ exec_script() {
 	run env HAKO_CALLER=leak "$RUN" -e A=1 -e 'B=x=y z' -e C= "$SB" /bin/env
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(printf 'A=1\nB=x=y z\nC=')" ]
-	# a later -e for the same name wins
+	# a name given twice is passed twice, in order (sh keeps the last)
+	run "$RUN" -e A=1 -e A=2 "$SB" /bin/env
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'A=1\nA=2')" ]
 	run "$RUN" -e A=1 -e A=2 "$SB" /bin/sh -c 'echo "$A"'
 	[ "$status" -eq 0 ]
 	[ "$output" = "2" ]

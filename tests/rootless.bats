@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Rootless mode (SPEC.md "Rootless"): a non-root caller gets a user
+# Rootless mode (ROOTLESS MODE in hako-run(1)): a non-root caller gets a user
 # namespace in which it is root; root gets the same confinement with -U.
 # The unprivileged caller here is uid/gid 65534, which owns the whole $TMP.
 

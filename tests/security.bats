@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # Attack tests: what a command inside a sandbox must not be able to do to
-# its caller or the host (SPEC.md, "Hygiene before exec" and hako-enter).
+# its caller or the host (SECURITY CONSIDERATIONS in hako-run(1) and
+# hako-enter(1)).
 # Each test is a small attack, with a control run outside hako where that
 # is what proves the attack would work. The helpers are tests/attack/*.c,
 # compiled static (the sandbox has only busybox).
