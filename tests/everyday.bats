@@ -21,20 +21,6 @@ teardown() {
 	sandbox_teardown
 }
 
-# Nothing left behind: no process with TMP in its command line and no
-# mount under TMP.
-assert_clean() {
-	local i left
-	for i in $(seq 100); do
-		left=$(pgrep -a -f -- "$TMP" || true)
-		[ -z "$left" ] && break
-		sleep 0.02
-	done
-	echo "left processes: $left"
-	[ -z "$left" ]
-	! grep -F -- "$TMP" /proc/self/mountinfo
-}
-
 # A server on 127.0.0.1:8000 that sends "served", and a client that
 # tries until it connects (the server may not listen yet).
 serve='echo served > /tmp/m && nc -l -p 8000 < /tmp/m'

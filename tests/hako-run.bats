@@ -15,21 +15,6 @@ teardown() {
 
 # --- helpers (this file only) ---------------------------------------------
 
-# Nothing left behind: no process with TMP in its command line (a forked
-# hako-run keeps its argv) and no mount under TMP. A sandbox killed by the
-# parent-death signal needs a moment, hence the grace period.
-assert_clean() {
-	local i left
-	for i in $(seq 100); do
-		left=$(pgrep -a -f -- "$TMP" || true)
-		[ -z "$left" ] && break
-		sleep 0.02
-	done
-	echo "left processes: $left"
-	[ -z "$left" ]
-	! grep -F -- "$TMP" /proc/self/mountinfo
-}
-
 # exec_script FILE TEXT: an executable shell script.
 exec_script() {
 	mkdir -p "$(dirname "$1")"

@@ -104,6 +104,28 @@ state_is() {
 	return 1
 }
 
+# nothing_left [TRIES]: no process with TMP in its command line (a forked
+# hako-run keeps its argv) and no mount under TMP. A sandbox killed by the
+# parent-death signal needs a moment: TRIES times 20 ms (default 100).
+nothing_left() {
+	local _ left
+	for _ in $(seq "${1:-100}"); do
+		left=$(pgrep -a -f -- "$TMP" || true)
+		[ -z "$left" ] && break
+		sleep 0.02
+	done
+	echo "left processes: $left"
+	[ -z "$left" ]
+	! grep -F -- "$TMP" /proc/self/mountinfo
+}
+
+# assert_clean: what expect_error checks after a failure. This is the
+# usual meaning, nothing_left; a file whose sandboxes outlive a test
+# (hako-enter.bats) defines its own.
+assert_clean() {
+	nothing_left 100
+}
+
 # wait_for FILE: until it exists and is not empty (at most ~5 s).
 wait_for() {
 	local _

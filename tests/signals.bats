@@ -45,19 +45,6 @@ teardown() {
 	sandbox_teardown
 }
 
-# Nothing left behind: no process with TMP in its command line, no mount.
-assert_clean() {
-	local i left
-	for i in $(seq 100); do
-		left=$(pgrep -a -f -- "$TMP" || true)
-		[ -z "$left" ] && break
-		sleep 0.02
-	done
-	echo "left processes: $left"
-	[ -z "$left" ]
-	! grep -F -- "$TMP" /proc/self/mountinfo
-}
-
 # drive STEP... -- COMMAND...: COMMAND under a pseudo-terminal (see
 # tests/ptyexpect.py); output and status as bats' run gives them.
 drive() {

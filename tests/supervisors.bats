@@ -30,19 +30,10 @@ teardown() {
 	sandbox_teardown
 }
 
-# Nothing left: no process with TMP in its command line (the supervisor,
-# hako-run's -p path), the sandbox's pid 1 gone, no mount under TMP.
+# Nothing left (see helper.bash), and the sandbox's pid 1 gone too.
 assert_clean() {
-	local i left
-	for i in $(seq 200); do
-		left=$(pgrep -a -f -- "$TMP" || true)
-		[ -z "$left" ] && break
-		sleep 0.02
-	done
-	echo "left processes: $left"
-	[ -z "$left" ]
+	nothing_left 200
 	gone "$BOX"
-	! grep -F -- "$TMP" /proc/self/mountinfo
 }
 
 # started N: the daemon has said "started" N times; BOX is the sandbox.
