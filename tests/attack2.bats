@@ -14,6 +14,13 @@ as_user() {
 	"${AS_USER[@]}" "$@"
 }
 
+setup_file() {
+	export ATTACK="$BATS_FILE_TMPDIR/attack"
+	mkdir -p "$ATTACK"
+	gcc -static -O2 -Wall -Wextra -Werror -o "$ATTACK/forgepid" \
+		"$BATS_TEST_DIRNAME/attack/forgepid.c"
+}
+
 setup() {
 	load helper
 	sandbox_setup
@@ -125,4 +132,33 @@ print("rc=%d tty=%r" % (p.returncode, os.read(m, 64) if r else b""))' "$RUN" "$S
 	# Promised: a planted symlink is replaced, not followed; the terminal
 	# behind it gets nothing.
 	[ "$output" = "rc=0 tty=b''" ]
+}
+
+@test "attack: with -p /dev/stdout into a pipe (the man page's '| read pid'), the command cannot put a pid of its own before the sandbox's" {
+	cp "$ATTACK/forgepid" "$SB/forgepid"
+	# The command shares the supervisor's standard output, the pid file:
+	# whichever writes first is what 'read pid' gets. A race the command
+	# won about half the time on the reviewer's machine; 20 tries.
+	local i forged=0
+	for i in $(seq 20); do
+		rm -f "$TMP/sup" "$TMP/first"
+		{ "$RUN" -p /dev/stdout "$SB" /forgepid & echo $! > "$TMP/sup"; wait; } |
+			{ read -r first; echo "$first" > "$TMP/first"; wait_for "$TMP/sup"; kill -TERM "$(cat "$TMP/sup")"; cat > /dev/null; }
+		[ "$(cat "$TMP/first")" = -1 ] && forged=$((forged + 1))
+	done
+	echo "forged first: $forged/20"
+	[ "$forged" -eq 0 ]
+}
+
+@test "attack: root's -p through a symlink to /proc/self/fd/1 with output on a file replaces the symlink (as -p /dev/stdout > log replaces the host's /dev/stdout)" {
+	# Never with the real /dev/stdout here: that run replaced the host's
+	# /dev/stdout symlink with a regular file holding the pid. The same
+	# with a symlink of the test's own.
+	ln -s /proc/self/fd/1 "$TMP/stdout"
+	"$RUN" -p "$TMP/stdout" "$SB" /bin/true > "$TMP/log"
+	ls -l "$TMP/stdout" "$TMP/log"
+	# Expected of /dev/stdout: the pid goes to standard output (here the
+	# log); the symlink stays what it was.
+	[ -L "$TMP/stdout" ]
+	grep -qx '[0-9][0-9]*' "$TMP/log"
 }
