@@ -60,7 +60,8 @@ teardown() {
 }
 
 # start_planted RUNNER...: start the sandbox with the plant as its command
-# and wait until it is in place; PID is then the sandbox's pid.
+# and wait until it is in place; PID is then the sandbox's pid. RUNNER is
+# a program (not a shell function), so that the tracked pid is hako-run's.
 start_planted() {
 	"$@" -p "$TMP/pid" "$SB" /bin/sh /plant > "$TMP/out" 2>&1 &
 	track $!
@@ -70,7 +71,7 @@ start_planted() {
 }
 
 @test "attack: rootless, the command cannot make hako-enter run a program it planted with the outer namespace's root (hostname, capabilities)" {
-	start_planted as_user "$RUN"
+	start_planted "${AS_USER[@]}" "$RUN"
 	# Control: the command itself may not set the host name.
 	[ "$(cat "/proc/$PID/root/tmp/own")" = own-hostname-refused ]
 	run as_user "$ENTER" "$PID" /bin/sh -c 'echo entered'
@@ -84,7 +85,7 @@ start_planted() {
 }
 
 @test "attack: rootless, hako-enter --fork runs the planted program with the outer namespace's root too" {
-	start_planted as_user "$RUN"
+	start_planted "${AS_USER[@]}" "$RUN"
 	run as_user "$ENTER" -f "$PID" /bin/sh -c 'echo entered'
 	[ "$status" -eq 0 ]
 	[ "$output" = entered ]
@@ -104,7 +105,7 @@ start_planted() {
 }
 
 @test "attack: rootless, without --fork the planted program runs in the caller's pid namespace and can signal the caller's processes" {
-	start_planted as_user "$RUN"
+	start_planted "${AS_USER[@]}" "$RUN"
 	# The caller: a shell of the unprivileged user, which runs hako-enter
 	# as its child (not exec).
 	run as_user sh -c '"$0" "$1" /bin/sh -c "echo entered"; echo caller=$$' "$ENTER" "$PID"
