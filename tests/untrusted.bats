@@ -1,9 +1,12 @@
 #!/usr/bin/env bats
-# Attacks on the nested user namespace (the command's, root of which owns
-# only its mount namespace) and on the pid file, from a cold review. Each
-# test FAILS on the code it was written against: it asserts what the man
-# pages promise, and the attack shows the promise broken. The unprivileged
-# caller is uid/gid 65534, which owns $TMP.
+# What a sandbox's command may leave for whoever enters the sandbox or
+# reads its pid. In a user namespace the command is root of one nested in
+# the sandbox's, which owns only its mount namespace: it may mount there,
+# over /bin say, and plant programs that hako-enter then runs. Those must
+# run with no more power than the command. And a pid file must be written
+# where asked, never through a link the command or anyone planted. Each
+# attack has a control. The unprivileged caller is uid/gid 65534, which
+# owns $TMP.
 
 bats_require_minimum_version 1.5.0
 
@@ -30,10 +33,11 @@ setup() {
 	# nested user namespace owns the command's mount namespace, and new
 	# mounts are allowed there), holding busybox and a /bin/sh that notes
 	# what it may do before it runs the real shell. hako-enter joins
-	# that mount namespace and runs /bin/sh (or any program) from it as
-	# root of the sandbox's OUTER user namespace.
+	# that mount namespace and runs /bin/sh (or any program) from it: it
+	# must be in the command's user namespace then, not the sandbox's.
 	cat > "$SB/plant" <<'EOF'
 hostname own-try && echo own-hostname-set > /tmp/own || echo own-hostname-refused > /tmp/own
+grep CapEff /proc/self/status > /tmp/own-cap
 cp /bin/busybox /tmp/busybox
 mount -t tmpfs tmpfs /bin
 cp /tmp/busybox /bin/busybox
@@ -45,7 +49,9 @@ cat > /bin/sh <<'X'
 {
 	hostname planted && echo hostname-set
 	grep CapEff /proc/self/status
-	kill -0 "$PPID" && echo can-signal-parent-$PPID
+	echo "userns=$(readlink /proc/self/ns/user)"
+	echo "ppid=$PPID"
+	[ "$PPID" -gt 0 ] && kill -0 "$PPID" && echo can-signal-parent
 } > /tmp/evidence 2>&1
 exec /bin/busybox sh "$@"
 X
@@ -70,53 +76,71 @@ start_planted() {
 	wait_for "/proc/$PID/root/tmp/ready"
 }
 
-@test "attack: rootless, the command cannot make hako-enter run a program it planted with the outer namespace's root (hostname, capabilities)" {
+# evidence: what the planted /bin/sh noted; it ran (the control: the
+# command could plant it).
+evidence() {
+	cat "/proc/$PID/root/tmp/evidence"
+	grep -q '^ppid=' "/proc/$PID/root/tmp/evidence"
+}
+
+@test "planted: rootless, a program the command planted runs from hako-enter with the command's powers, not the sandbox's root's (host name, capabilities)" {
 	start_planted "${AS_USER[@]}" "$RUN"
 	# Control: the command itself may not set the host name.
 	[ "$(cat "/proc/$PID/root/tmp/own")" = own-hostname-refused ]
 	run as_user "$ENTER" "$PID" /bin/sh -c 'echo entered'
 	[ "$status" -eq 0 ]
 	[ "$output" = entered ]
-	cat "/proc/$PID/root/tmp/evidence"
-	# The planted /bin/sh ran; it must not have held more than the
-	# command: it set the host name and had every capability.
+	evidence
 	run -1 grep -q hostname-set "/proc/$PID/root/tmp/evidence"
-	run -1 grep -q 'CapEff:.*1ffffffffff' "/proc/$PID/root/tmp/evidence"
+	[ "$(grep CapEff "/proc/$PID/root/tmp/evidence")" = "$(cat "/proc/$PID/root/tmp/own-cap")" ]
+	# In the command's user namespace, not the sandbox's around it.
+	grep -qxF "userns=$(readlink "/proc/$PID/ns/user")" "/proc/$PID/root/tmp/evidence"
+	[ "$(readlink "/proc/$PID/ns/user")" != "$(sandbox_userns "$PID")" ]
 }
 
-@test "attack: rootless, hako-enter --fork runs the planted program with the outer namespace's root too" {
+@test "planted: rootless, hako-enter --fork runs a planted program with the command's powers too" {
 	start_planted "${AS_USER[@]}" "$RUN"
 	run as_user "$ENTER" -f "$PID" /bin/sh -c 'echo entered'
 	[ "$status" -eq 0 ]
 	[ "$output" = entered ]
-	cat "/proc/$PID/root/tmp/evidence"
+	evidence
 	run -1 grep -q hostname-set "/proc/$PID/root/tmp/evidence"
+	[ "$(grep CapEff "/proc/$PID/root/tmp/evidence")" = "$(cat "/proc/$PID/root/tmp/own-cap")" ]
 }
 
-@test "attack: root -U, hako-enter (also host root's) runs the planted program with the outer namespace's root" {
+@test "planted: root -U, host root's hako-enter runs a planted program with the command's powers" {
 	chown -R 0:0 "$SB"
 	start_planted "$RUN" -U
 	[ "$(cat "/proc/$PID/root/tmp/own")" = own-hostname-refused ]
 	run "$ENTER" "$PID" /bin/sh -c 'echo entered'
 	[ "$status" -eq 0 ]
 	[ "$output" = entered ]
-	cat "/proc/$PID/root/tmp/evidence"
+	evidence
 	run -1 grep -q hostname-set "/proc/$PID/root/tmp/evidence"
+	[ "$(grep CapEff "/proc/$PID/root/tmp/evidence")" = "$(cat "/proc/$PID/root/tmp/own-cap")" ]
 }
 
-@test "attack: rootless, without --fork the planted program runs in the caller's pid namespace and can signal the caller's processes" {
+@test "planted: rootless, with --fork a planted program is in the sandbox's pid namespace and cannot name the caller; control: without --fork it can signal the caller (the man page says to use --fork)" {
 	start_planted "${AS_USER[@]}" "$RUN"
 	# The caller: a shell of the unprivileged user, which runs hako-enter
 	# as its child (not exec).
+	run as_user sh -c '"$0" -f "$1" /bin/sh -c "echo entered"' "$ENTER" "$PID"
+	[ "$status" -eq 0 ]
+	[ "$output" = entered ]
+	evidence
+	grep -qx 'ppid=0' "/proc/$PID/root/tmp/evidence"
+	run -1 grep -q can-signal-parent "/proc/$PID/root/tmp/evidence"
+	# Control: without --fork it runs in the caller's pid namespace, with
+	# the caller's uid on the host (the command's): kill -0 on the
+	# caller's shell works, kill -9 -1 would too.
 	run as_user sh -c '"$0" "$1" /bin/sh -c "echo entered"; echo caller=$$' "$ENTER" "$PID"
 	[ "$status" -eq 0 ]
-	cat "/proc/$PID/root/tmp/evidence"
-	# kill -0 on its parent, the caller's shell (a host pid), worked: a
-	# kill -9 -1 there would end every process of the caller's uid.
-	run -1 grep -q can-signal-parent "/proc/$PID/root/tmp/evidence"
+	evidence
+	grep -qx "ppid=${lines[1]#caller=}" "/proc/$PID/root/tmp/evidence"
+	grep -qx can-signal-parent "/proc/$PID/root/tmp/evidence"
 }
 
-@test "attack: root's pid file: a symbolic link planted at FILE is not followed to a character device" {
+@test "pid file: root's, a symbolic link planted at FILE is replaced, not followed to a character device; control: the terminal named itself gets the pid" {
 	# An earlier run (say with -W, or any process that can write FILE's
 	# directory) planted FILE as a symlink to a terminal; root's hako-run
 	# then writes the pid into whatever character device it names.
@@ -127,12 +151,18 @@ m, s = pty.openpty()
 os.symlink(os.ttyname(s), sys.argv[3])
 p = subprocess.run([sys.argv[1], "-p", sys.argv[3], sys.argv[2], "/bin/true"])
 r, _, _ = select.select([m], [], [], 1)
-print("rc=%d tty=%r" % (p.returncode, os.read(m, 64) if r else b""))' "$RUN" "$SB" "$SB/run/sb.pid"
+print("rc=%d tty=%r" % (p.returncode, os.read(m, 64) if r else b""))
+p = subprocess.run([sys.argv[1], "-p", os.ttyname(s), sys.argv[2], "/bin/true"])
+r, _, _ = select.select([m], [], [], 10)
+print("rc=%d tty-written=%s" % (p.returncode, bool(r) and os.read(m, 64).strip().isdigit()))' "$RUN" "$SB" "$SB/run/sb.pid"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	# Promised: a planted symlink is replaced, not followed; the terminal
-	# behind it gets nothing.
-	[ "$output" = "rc=0 tty=b''" ]
+	# behind it gets nothing. Control: named itself, it gets the pid.
+	[ "$output" = "rc=0 tty=b''
+rc=0 tty-written=True" ]
+	[ ! -L "$SB/run/sb.pid" ]
+	grep -qx '[1-9][0-9]*' "$SB/run/sb.pid"
 }
 
 @test "pid file: -p /dev/fd/3 3>&1 >/dev/null | read pid: only hako-run writes into the pipe; control: with -p /dev/stdout the command's own output goes there too" {
@@ -154,7 +184,7 @@ print("rc=%d tty=%r" % (p.returncode, os.read(m, 64) if r else b""))' "$RUN" "$S
 	[ ! -s "$TMP/rest" ]
 }
 
-@test "attack: root's -p through a symlink to /proc/self/fd/1 with output on a file replaces the symlink (as -p /dev/stdout > log replaces the host's /dev/stdout)" {
+@test "pid file: root's -p through a symlink to /proc/self/fd/1 with output on a file writes the pid there and keeps the symlink (as -p /dev/stdout > log must keep the host's /dev/stdout)" {
 	# Never with the real /dev/stdout here: that run replaced the host's
 	# /dev/stdout symlink with a regular file holding the pid. The same
 	# with a symlink of the test's own.
