@@ -140,10 +140,10 @@ evidence() {
 	grep -qx can-signal-parent "/proc/$PID/root/tmp/evidence"
 }
 
-@test "pid file: root's, a symbolic link planted at FILE is replaced, not followed to a character device; control: the terminal named itself gets the pid" {
-	# An earlier run (say with -W, or any process that can write FILE's
-	# directory) planted FILE as a symlink to a terminal; root's hako-run
-	# then writes the pid into whatever character device it names.
+@test "pid file: root's, a symbolic link planted at the pid file's path is replaced, not followed to a character device; control: the terminal named itself gets the pid" {
+	# An earlier run (say with -W, or any process that can write the pid
+	# file's directory) planted a symlink to a terminal there; followed,
+	# root's hako-run would write the pid into that character device.
 	mkdir "$SB/run"
 	run python3 -c '
 import os, pty, select, subprocess, sys
