@@ -423,8 +423,13 @@ static int pidfile_create(const char *file, char tmp[PATH_MAX])
 	if (fd >= 0) {
 		/* Never the link itself: with the descriptor closed, FILE
 		 * (say the host's /dev/stdout) would be replaced. */
-		if (fstat(fd, &st) < 0)
+		int fl = fcntl(fd, F_GETFL);
+
+		if (fl < 0 || fstat(fd, &st) < 0)
 			die_errno("cannot use pid file %s", file);
+		if ((fl & O_ACCMODE) == O_RDONLY)
+			die("cannot use pid file %s: descriptor %d is not open "
+			    "for writing", file, fd);
 		if (!S_ISFIFO(st.st_mode) && !S_ISCHR(st.st_mode) &&
 		    !S_ISREG(st.st_mode))
 			die("cannot use pid file %s: not a regular file, FIFO "

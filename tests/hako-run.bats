@@ -572,7 +572,7 @@ with_userdb() {
 	[ "$(ls -A "$TMP" | tr '\n' ' ')" = "dir fifo out pids sb sock " ]
 }
 
-@test "hako-run: a pid file naming a closed descriptor or a socket one -> 125, nothing started, the link untouched" {
+@test "hako-run: a pid file naming a closed, read-only or socket descriptor -> 125, nothing started, the link untouched" {
 	mkdir "$TMP/out"
 	write_init "$SB" 'touch "$HAKO_OUT/init-ran"'
 	export HAKO_OUT=$TMP/out
@@ -584,6 +584,8 @@ with_userdb() {
 	expect_error 125 "hako-run: cannot use pid file $TMP/seven: Bad file descriptor" \
 		"$RUN" -p "$TMP/seven" "$SB" /bin/echo ran
 	[ "$(readlink "$TMP/seven")" = /proc/self/fd/7 ]
+	expect_error 125 "hako-run: cannot use pid file /dev/fd/7: descriptor 7 is not open for writing" \
+		"$RUN" -p /dev/fd/7 "$SB" /bin/echo ran 7</dev/null
 	run python3 -c '
 import socket, subprocess, sys
 a, b = socket.socketpair()
