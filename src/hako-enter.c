@@ -215,7 +215,8 @@ static int owning_userns(pid_t pid, int proc, const struct stat *user)
  * be decided so: all but the user namespace when the process's is ours
  * (the kernel refuses to re-enter it), all of them when its user
  * namespace owns its other ones. Not when it is a nested one (see
- * owning_userns()): that setns would succeed and leave us in it. Asked of
+ * owning_userns()): the others are joined through the namespace around
+ * it, the nested one last (see join_each()). Asked of
  * the pidfd (Linux 6.11), which costs less than looking at /proc/PID/ns. */
 static int one_setns(int pidfd)
 {
@@ -257,9 +258,7 @@ static int one_setns(int pidfd)
  * nested in it, is then joined last. */
 static void join_each(pid_t pid, int pidfd, int proc, int flags, int userfd)
 {
-	int nested = -1;
-
-	int fd[NNS];
+	int fd[NNS], nested = -1;
 	char path[32];
 
 	for (size_t i = 0; i < NNS; i++) {
