@@ -184,10 +184,10 @@ static int differing(pid_t pid, int proc)
 /* The command of a sandbox with a user namespace runs in one nested in
  * it, which owns only its mount namespace (see hako-run.c: that locks the
  * mounts); the sandbox's other namespaces belong to the one around it,
- * which is the one to join: its root may then still name the host,
- * configure the network, mount where the command can, and (like anyone)
- * not undo what is locked. Returns a descriptor for that namespace, or -1
- * when it is the process's own. */
+ * which grants the right to join them. Returns a descriptor for that
+ * namespace, or -1 when it is the process's own. It is only a way in:
+ * join() ends in the process's own (the nested one), so that what enters
+ * holds no more than the command. */
 static int owning_userns(pid_t pid, int proc, const struct stat *user)
 {
 	struct stat owner, self;
@@ -215,7 +215,8 @@ static int owning_userns(pid_t pid, int proc, const struct stat *user)
  * be decided so: all but the user namespace when the process's is ours
  * (the kernel refuses to re-enter it), all of them when its user
  * namespace owns its other ones. Not when it is a nested one (see
- * owning_userns()): that setns would succeed and leave us in it. Asked of
+ * owning_userns()): the others are joined through the namespace around
+ * it, the nested one last (see join_each()). Asked of
  * the pidfd (Linux 6.11), which costs less than looking at /proc/PID/ns. */
 static int one_setns(int pidfd)
 {
@@ -252,10 +253,12 @@ static int one_setns(int pidfd)
 
 /* Without setns on a pidfd (before Linux 5.8), or for a nested user
  * namespace: every namespace file is opened, through the /proc directory
- * of the one process, before the first setns. */
+ * of the one process, before the first setns. USERFD, when not -1, is the
+ * user namespace joined first (see owning_userns()); the process's own,
+ * nested in it, is then joined last. */
 static void join_each(pid_t pid, int pidfd, int proc, int flags, int userfd)
 {
-	int fd[NNS];
+	int fd[NNS], nested = -1;
 	char path[32];
 
 	for (size_t i = 0; i < NNS; i++) {
@@ -264,6 +267,10 @@ static void join_each(pid_t pid, int pidfd, int proc, int flags, int userfd)
 			continue;
 		if (i == 0 && userfd >= 0) {
 			fd[i] = userfd;
+			nested = openat(proc, "ns/user", O_RDONLY | O_CLOEXEC);
+			if (nested < 0)
+				die_errno("cannot open the user namespace of %d",
+					  (int)pid);
 			continue;
 		}
 		format(path, sizeof path, "ns/%s", namespaces[i].name);
@@ -284,6 +291,18 @@ static void join_each(pid_t pid, int pidfd, int proc, int flags, int userfd)
 			die_errno("cannot join the %s namespace of %d",
 				  namespaces[i].name, (int)pid);
 		close(fd[i]);
+	}
+	/* Root of the namespace around it may enter the nested one, and
+	 * leaves its own powers behind: there the host name, the network
+	 * and the pid namespace are as far out of reach as they are for the
+	 * command, whose programs (a planted /bin/sh among them) we may be
+	 * about to run. In one setns on a pidfd, the kernel would ask the
+	 * nested namespace for the right to join the others, which it has
+	 * not: so it comes last, on its own. */
+	if (nested >= 0) {
+		if (setns(nested, CLONE_NEWUSER) < 0)
+			die_errno("cannot join the user namespace of %d", (int)pid);
+		close(nested);
 	}
 }
 
@@ -417,8 +436,9 @@ int main(int argc, char *argv[])
 		if (!userns_maps(&id, userns)) {
 			/* A new user namespace needs our ids mapped in this
 			 * one, which host root's are not in a rootless
-			 * sandbox's; its root is mapped in every one. */
-			userns_become_root(true);
+			 * sandbox's, nor is its root in the command's when
+			 * it was started with -u. */
+			userns_become_mapped(userns);
 			userns_nest(&id, userns);
 		}
 		close(userns);

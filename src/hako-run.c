@@ -383,30 +383,87 @@ sandbox(const struct run *r, int status_fd, int sync_fd)
 	exec_command(r->argv, r->o.env);
 }
 
+/* The descriptor FILE names when it is one of the caller's own
+ * (/dev/stdout, /dev/stderr, /dev/stdin, /dev/fd/N, /proc/self/fd/N,
+ * /proc/thread-self/fd/N), else -1. Decided on the text: following such a
+ * link from here would name the file behind the descriptor, and a
+ * symlink there would then be replaced, not written through. */
+static int caller_fd(const char *file)
+{
+	static const char *const std[] = { "/dev/stdin", "/dev/stdout", "/dev/stderr" };
+	static const char *const dirs[] = { "/dev/fd/", "/proc/self/fd/",
+					    "/proc/thread-self/fd/" };
+	unsigned long long n;
+
+	for (int i = 0; i < 3; i++)
+		if (strcmp(file, std[i]) == 0)
+			return i;
+	for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
+		if (strncmp(file, dirs[i], strlen(dirs[i])) == 0 &&
+		    parse_decimal(file + strlen(dirs[i]), INT_MAX, &n))
+			return (int)n;
+	return -1;
+}
+
 /* The pid file, decided before the sandbox exists, so that a bad path
- * fails before anything runs. A FIFO or a character device (standard
- * output, a pipe, /dev/null) is written into, as the original did: opened
- * now, without waiting for a reader, which would hang us. A missing path
- * or a regular file gets a temporary file beside it, renamed over FILE
- * once the command runs: a reader never sees half a pid, and a planted
- * symlink is replaced, not followed; TMP is then its name, else empty.
- * Anything else is refused. */
+ * fails before anything runs. One of the caller's own descriptors (see
+ * caller_fd(), also through a symlink to one) is written into when it is
+ * a FIFO, a pipe, a character device or a regular file, as the original
+ * did. A FIFO or a character device at FILE itself (/dev/null, a named
+ * pipe) is written into too: opened now, without waiting for a reader,
+ * which would hang us. Anything else that is not a regular file, a
+ * symlink or missing is refused. Those get a temporary file beside FILE,
+ * renamed over it once the command runs: a reader never sees half a pid,
+ * and a planted symlink is replaced, never followed; TMP is then its
+ * name, else empty. Whoever may write FILE's directory may replace that
+ * temporary file before the rename, but could as well replace FILE after
+ * it: the pid file is as trustworthy as its directory. */
 static int pidfile_create(const char *file, char tmp[PATH_MAX])
 {
 	size_t len = strlen(file);
 	struct stat st;
+	char link[PATH_MAX];
+	ssize_t n;
 	mode_t mask;
 	int fd;
 
 	tmp[0] = '\0';
-	if (stat(file, &st) == 0 && !S_ISREG(st.st_mode)) {
+	fd = caller_fd(file);
+	if (fd < 0 && lstat(file, &st) == 0 && S_ISLNK(st.st_mode) &&
+	    (n = readlink(file, link, sizeof link - 1)) > 0) {
+		link[n] = '\0';
+		fd = caller_fd(link);
+	}
+	if (fd >= 0) {
+		/* Never the link itself: with the descriptor closed, FILE
+		 * (say the host's /dev/stdout) would be replaced. */
+		int fl = fcntl(fd, F_GETFL);
+
+		if (fl < 0 || fstat(fd, &st) < 0)
+			die_errno("cannot use pid file %s", file);
+		if ((fl & O_ACCMODE) == O_RDONLY)
+			die("cannot use pid file %s: descriptor %d is not open "
+			    "for writing", file, fd);
+		if (!S_ISFIFO(st.st_mode) && !S_ISCHR(st.st_mode) &&
+		    !S_ISREG(st.st_mode))
+			die("cannot use pid file %s: not a regular file, FIFO "
+			    "or character device", file);
+		fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+		if (fd < 0)
+			die_errno("cannot use pid file %s", file);
+		return fd;
+	}
+	if (lstat(file, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) {
 		if (!S_ISFIFO(st.st_mode) && !S_ISCHR(st.st_mode))
 			die("cannot use pid file %s: %s", file, S_ISDIR(st.st_mode) ?
 			    strerror(EISDIR) :
 			    "not a regular file, FIFO or character device");
-		fd = open(file, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
-		if (fd < 0 || fcntl(fd, F_SETFL, 0) < 0)
+		/* O_NOFOLLOW: a symlink swapped in since is not followed. */
+		fd = open(file, O_WRONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0 || fstat(fd, &st) < 0 || fcntl(fd, F_SETFL, 0) < 0)
 			die_errno("cannot open pid file %s", file);
+		if (!S_ISFIFO(st.st_mode) && !S_ISCHR(st.st_mode))
+			die("cannot use pid file %s: changed while opened", file);
 		return fd;
 	}
 	if (len + sizeof ".XXXXXX" > PATH_MAX) {

@@ -4,6 +4,7 @@
 #include <grp.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -73,22 +74,30 @@ int userns_proc(void)
 	return fd;
 }
 
-/* Whether the map in FILE (under the host's /proc) has ID inside. */
+/* The map in FILE (under the host's /proc), into BUF. */
+static void read_map(int proc, const char *file, char buf[4096])
+{
+	int fd = openat(proc, file, O_RDONLY | O_CLOEXEC);
+	ssize_t len;
+
+	if (fd < 0)
+		die_errno("cannot open /proc/%s", file);
+	len = read(fd, buf, 4095);
+	close(fd);
+	if (len < 0)
+		die_errno("cannot read /proc/%s", file);
+	buf[len] = '\0';
+}
+
+/* Whether the map in FILE has ID inside. */
 static bool mapped(int proc, const char *file, unsigned int id)
 {
 	char buf[4096];
 	unsigned long long f[3];
 	const char *p = buf;
-	int fd = openat(proc, file, O_RDONLY | O_CLOEXEC), n = 0;
-	ssize_t len;
+	int n = 0;
 
-	if (fd < 0)
-		die_errno("cannot open /proc/%s", file);
-	len = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (len < 0)
-		die_errno("cannot read /proc/%s", file);
-	buf[len] = '\0';
+	read_map(proc, file, buf);
 	/* Lines of three numbers: first id inside, first outside, count. */
 	for (; *p; p++) {
 		if (*p < '0' || *p > '9')
@@ -111,6 +120,29 @@ bool userns_maps(const struct ident *id, int proc)
 {
 	return (!id->set_uid || mapped(proc, "self/uid_map", (unsigned)id->uid)) &&
 	       (!id->set_gid || mapped(proc, "self/gid_map", (unsigned)id->gid));
+}
+
+/* The first id the map in FILE has inside. */
+static unsigned int first_mapped(int proc, const char *file)
+{
+	char buf[4096];
+	unsigned long long v;
+	char *end;
+
+	read_map(proc, file, buf);
+	v = strtoull(buf, &end, 10);
+	if (end == buf || v > 0xfffffffeULL)
+		die("cannot read /proc/%s: no id mapped", file);
+	return (unsigned int)v;
+}
+
+void userns_become_mapped(int proc)
+{
+	gid_t gid = (gid_t)first_mapped(proc, "self/gid_map");
+	uid_t uid = (uid_t)first_mapped(proc, "self/uid_map");
+
+	if (setresgid(gid, gid, gid) < 0 || setresuid(uid, uid, uid) < 0)
+		die_errno("cannot take an id of the user namespace");
 }
 
 void userns_nest(const struct ident *id, int proc)

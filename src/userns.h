@@ -23,6 +23,11 @@ void userns_become_root(bool rootless);
  * host's /proc (see userns_proc()). */
 bool userns_maps(const struct ident *id, int proc);
 
+/* Take the first uid and gid the user namespace we are in maps (its root
+ * when it has one): a new one nested in it needs ours mapped. PROC is the
+ * host's /proc. */
+void userns_become_mapped(int proc);
+
 /* Enter a nested user namespace that maps ID's uid and gid onto our
  * current ones: a rootless sandbox maps nothing but its root. This makes
  * us dumpable for a moment, so it is only done where nothing in the

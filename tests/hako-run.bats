@@ -548,6 +548,43 @@ with_userdb() {
 	[ "$(ls -A "$TMP" | tr '\n' ' ')" = "dir fifo out pids sb sock " ]
 }
 
+@test "hako-run: a pid file naming a closed, read-only or socket descriptor -> 125, nothing started, the link untouched" {
+	mkdir "$TMP/out"
+	write_init "$SB" 'touch "$HAKO_OUT/init-ran"'
+	export HAKO_OUT=$TMP/out
+	expect_error 125 "hako-run: cannot use pid file /dev/fd/7: Bad file descriptor" \
+		"$RUN" -p /dev/fd/7 "$SB" /bin/echo ran
+	# A symlink to a closed descriptor is not replaced either: it may be
+	# the host's /dev/stdout.
+	ln -s /proc/self/fd/7 "$TMP/seven"
+	expect_error 125 "hako-run: cannot use pid file $TMP/seven: Bad file descriptor" \
+		"$RUN" -p "$TMP/seven" "$SB" /bin/echo ran
+	[ "$(readlink "$TMP/seven")" = /proc/self/fd/7 ]
+	expect_error 125 "hako-run: cannot use pid file /dev/fd/7: descriptor 7 is not open for writing" \
+		"$RUN" -p /dev/fd/7 "$SB" /bin/echo ran 7</dev/null
+	run python3 -c '
+import socket, subprocess, sys
+a, b = socket.socketpair()
+p = subprocess.run([sys.argv[1], "-p", "/dev/stdout", sys.argv[2], "/bin/echo", "ran"], stdout=a, stderr=subprocess.PIPE)
+print(p.returncode, p.stderr.decode().strip())' "$RUN" "$SB"
+	[ "$status" -eq 0 ]
+	[ "$output" = "125 hako-run: cannot use pid file /dev/stdout: not a regular file, FIFO or character device" ]
+	[ ! -e "$TMP/out/init-ran" ]
+}
+
+@test "hako-run: -p /proc/self/fd/1 with standard output on a file appends the pid to it; /proc/thread-self/fd/N and /dev/fd/N name the descriptor too" {
+	# Not /dev/stdout itself: should this break, the host's would be
+	# replaced (tests/untrusted.bats has the same through a link).
+	echo before > "$TMP/log"
+	"$RUN" -p /proc/self/fd/1 "$SB" /bin/echo ran >> "$TMP/log"
+	run cat "$TMP/log"
+	[[ $output =~ ^before$'\n'([1-9][0-9]*$'\n'ran|ran$'\n'[1-9][0-9]*)$ ]]
+	"$RUN" -p /proc/thread-self/fd/5 "$SB" /bin/true 5> "$TMP/five"
+	grep -qx '[1-9][0-9]*' "$TMP/five"
+	"$RUN" -p /dev/fd/6 "$SB" /bin/true 6> "$TMP/six"
+	grep -qx '[1-9][0-9]*' "$TMP/six"
+}
+
 @test "hako-run: a pid file in a missing directory -> 125, nothing started" {
 	mkdir "$TMP/out"
 	write_init "$SB" 'touch "$HAKO_OUT/init-ran"'
