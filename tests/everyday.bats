@@ -5,8 +5,6 @@
 
 bats_require_minimum_version 1.5.0
 
-UNPRIV=65534
-AS_USER=(setpriv --reuid=$UNPRIV --regid=$UNPRIV --clear-groups)
 
 setup() {
 	load helper

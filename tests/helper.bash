@@ -9,6 +9,32 @@ RUN=$HAKO_BIN/hako-run
 ENTER=$HAKO_BIN/hako-enter
 BUSYBOX=${BUSYBOX:-/bin/busybox}
 
+# The ordinary user the rootless tests run as (they give it $TMP), and
+# the host id root's -U maps the sandbox's root to by default. AS_USER is
+# an array so that a background run's $! is hako-run itself (setpriv
+# execs it), not a subshell running a function.
+UNPRIV=65534
+# shellcheck disable=SC2034 # used by the .bats files
+AS_USER=(setpriv "--reuid=$UNPRIV" "--regid=$UNPRIV" --clear-groups)
+# shellcheck disable=SC2034
+USERNS_BASE=1879048192
+
+as_user() {
+	"${AS_USER[@]}" "$@"
+}
+
+# build_static DIR NAME...: tests/*/NAME.c (attack/ or progs/, given as
+# DIR's last part) built static into BATS_FILE_TMPDIR/DIR/NAME.
+build_static() {
+	local dir=$1 name
+	shift
+	mkdir -p "$BATS_FILE_TMPDIR/$dir"
+	for name in "$@"; do
+		gcc -static -O2 -Wall -Wextra -Werror -o "$BATS_FILE_TMPDIR/$dir/$name" \
+			"$BATS_TEST_DIRNAME/$dir/$name.c" || return 1
+	done
+}
+
 # make_sandbox DIR: busybox (static) with its applets in /bin, empty /proc,
 # /tmp and /.hako, and an init that mounts proc and a tmpfs on /tmp.
 make_sandbox() {
@@ -119,12 +145,15 @@ nothing_left() {
 	! grep -F -- "$TMP" /proc/self/mountinfo
 }
 
-# assert_clean: what expect_error checks after a failure. This is the
-# usual meaning, nothing_left; a file whose sandboxes outlive a test
-# (hako-enter.bats) defines its own.
-assert_clean() {
-	nothing_left 100
-}
+# assert_clean: what expect_error checks after a failure: nothing_left,
+# unless the calling file defined its own (hako-enter.bats, whose sandbox
+# outlives each failure). Files load this from setup, after their own
+# definitions, hence the check.
+if ! declare -F assert_clean >/dev/null; then
+	assert_clean() {
+		nothing_left 100
+	}
+fi
 
 # wait_for FILE: until it exists and is not empty (at most ~5 s).
 wait_for() {

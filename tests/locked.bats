@@ -8,13 +8,6 @@
 
 bats_require_minimum_version 1.5.0
 
-UNPRIV=65534
-AS_USER=(setpriv --reuid=$UNPRIV --regid=$UNPRIV --clear-groups)
-USERNS_BASE=1879048192
-
-as_user() {
-	"${AS_USER[@]}" "$@"
-}
 
 setup() {
 	load helper

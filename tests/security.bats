@@ -17,13 +17,9 @@ INIT='mount -t proc proc proc && mount -t tmpfs tmpfs tmp && hostname hako-sb
 [ -z "${HAKO_TEST_LINKS:-}" ] || readlink /proc/self/ns/uts /proc/self/ns/mnt > "$HAKO_TEST_LINKS"'
 
 setup_file() {
-	local h
 	export ATTACK="$BATS_FILE_TMPDIR/attack"
-	mkdir -p "$ATTACK"
-	for h in $HELPERS; do
-		gcc -static -O2 -Wall -Wextra -Werror -o "$ATTACK/$h" \
-			"$BATS_TEST_DIRNAME/attack/$h.c"
-	done
+	# shellcheck disable=SC2086 # a list of names
+	build_static attack $HELPERS
 	# The real interpreter, not a version manager's shim: it starts faster.
 	PYTHON=$(python3 -c 'import sys; print(sys.executable)')
 	export PYTHON

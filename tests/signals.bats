@@ -10,13 +10,9 @@ load helper
 PROGS="abort sigfd"
 
 setup_file() {
-	local p
 	export PROGS_DIR="$BATS_FILE_TMPDIR/progs"
-	mkdir -p "$PROGS_DIR"
-	for p in $PROGS; do
-		gcc -static -O2 -Wall -Wextra -Werror -o "$PROGS_DIR/$p" \
-			"$BATS_TEST_DIRNAME/progs/$p.c"
-	done
+	# shellcheck disable=SC2086 # a list of names
+	build_static progs $PROGS
 	# The real interpreter, not a version manager's shim: it starts faster.
 	PYTHON=$(python3 -c 'import sys; print(sys.executable)')
 	export PYTHON

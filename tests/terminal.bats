@@ -8,9 +8,8 @@ bats_require_minimum_version 1.5.0
 load helper
 
 setup_file() {
-	export STEAL="$BATS_FILE_TMPDIR/ttysteal"
-	gcc -static -O2 -Wall -Wextra -Werror -o "$STEAL" \
-		"$BATS_TEST_DIRNAME/attack/ttysteal.c"
+	export STEAL="$BATS_FILE_TMPDIR/attack/ttysteal"
+	build_static attack ttysteal
 }
 
 setup() {

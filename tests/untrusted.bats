@@ -10,18 +10,11 @@
 
 bats_require_minimum_version 1.5.0
 
-UNPRIV=65534
-AS_USER=(setpriv --reuid=$UNPRIV --regid=$UNPRIV --clear-groups)
-
-as_user() {
-	"${AS_USER[@]}" "$@"
-}
 
 setup_file() {
+	load helper
 	export ATTACK="$BATS_FILE_TMPDIR/attack"
-	mkdir -p "$ATTACK"
-	gcc -static -O2 -Wall -Wextra -Werror -o "$ATTACK/forgepid" \
-		"$BATS_TEST_DIRNAME/attack/forgepid.c"
+	build_static attack forgepid
 }
 
 setup() {
