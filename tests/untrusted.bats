@@ -189,3 +189,25 @@ rc=0 tty-written=True" ]
 	[ -L "$TMP/stdout" ]
 	grep -qx '[0-9][0-9]*' "$TMP/log"
 }
+
+@test "pid file: -p /dev/fd/N for a descriptor the caller has not open is an error, also through a planted symlink, never hako-run's own start pipe; control: open, the pid goes there" {
+	# The caller has 0, 1 and 2 only: hako-run's own pipes take the next
+	# numbers. Naming one of those must not write into it (the start
+	# report would then never end, and the pid file never be written).
+	ln -s /dev/fd/4 "$TMP/planted.pid"
+	run python3 -c '
+import subprocess, sys
+for f in ("/dev/fd/4", sys.argv[3]):
+    p = subprocess.run(["timeout", "20", sys.argv[1], "-p", f, sys.argv[2], "/bin/true"],
+                       stdin=subprocess.DEVNULL, stderr=subprocess.STDOUT, stdout=subprocess.PIPE, close_fds=True)
+    print("rc=%d %s" % (p.returncode, p.stdout.decode().strip()))
+' "$RUN" "$SB" "$TMP/planted.pid"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "rc=125 hako-run: cannot use pid file /dev/fd/4: Bad file descriptor
+rc=125 hako-run: cannot use pid file $TMP/planted.pid: Bad file descriptor" ]
+	[ -L "$TMP/planted.pid" ]
+	# Control: the caller's own descriptor 4 gets the pid.
+	"$RUN" -p /dev/fd/4 "$SB" /bin/true 4> "$TMP/fd4"
+	grep -qx '[1-9][0-9]*' "$TMP/fd4"
+}
