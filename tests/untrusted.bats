@@ -211,3 +211,32 @@ rc=125 hako-run: cannot use pid file $TMP/planted.pid: Bad file descriptor" ]
 	"$RUN" -p /dev/fd/4 "$SB" /bin/true 4> "$TMP/fd4"
 	grep -qx '[1-9][0-9]*' "$TMP/fd4"
 }
+
+@test "pid file: root's, a FIFO another user planted in a shared sticky directory (say /tmp) is not the pid file its reader will trust; control: root's own FIFO there gets the pid" {
+	# In a sticky, world-writable directory root's pid file, once renamed
+	# there, cannot be replaced by anyone else; a FIFO planted before the
+	# run is written into instead, and stays its planter's: whoever reads
+	# the pid file later reads whatever number the planter writes.
+	mkdir -m 1777 "$TMP/shared"
+	run python3 -c '
+import os, subprocess, sys
+out = []
+for owner in (65534, 0):
+    f = "%s/%d.pid" % (sys.argv[3], owner)
+    os.mkfifo(f, 0o644)
+    os.chown(f, owner, owner)
+    r = os.open(f, os.O_RDWR | os.O_NONBLOCK)
+    p = subprocess.run(["timeout", "20", sys.argv[1], "-p", f, sys.argv[2], "/bin/true"],
+                       stdin=subprocess.DEVNULL, stderr=subprocess.DEVNULL, close_fds=True)
+    try:
+        got = os.read(r, 64).strip().isdigit()
+    except BlockingIOError:
+        got = False
+    out.append("owner=%d rc=%d written=%s" % (owner, p.returncode, got))
+print("\n".join(out))
+' "$RUN" "$SB" "$TMP/shared"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "owner=65534 rc=125 written=False
+owner=0 rc=0 written=True" ]
+}
