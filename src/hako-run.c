@@ -464,6 +464,11 @@ static int pidfile_create(const char *file, char tmp[PATH_MAX])
 			die_errno("cannot open pid file %s", file);
 		if (!S_ISFIFO(st.st_mode) && !S_ISCHR(st.st_mode))
 			die("cannot use pid file %s: changed while opened", file);
+		/* Another user's, planted in a shared directory, would let
+		 * them read our pid and put theirs in its place. */
+		if (st.st_uid != geteuid() && st.st_uid != 0)
+			die("cannot use pid file %s: a FIFO or device of user %u",
+			    file, (unsigned)st.st_uid);
 		return fd;
 	}
 	if (len + sizeof ".XXXXXX" > PATH_MAX) {
@@ -484,6 +489,21 @@ static int pidfile_create(const char *file, char tmp[PATH_MAX])
 		die_errno("cannot create pid file %s", file);
 	}
 	return fd;
+}
+
+/* A failure before the clone: the temporary pid file TMP (or NULL) goes
+ * too. WHAT, then NAME when there is one, say what failed. */
+static void __attribute__((noreturn))
+die_unlinking(const char *tmp, const char *what, const char *name)
+{
+	int err = errno;
+
+	if (tmp)
+		unlink(tmp);
+	errno = err;
+	if (name)
+		die_errno("%s %s", what, name);
+	die_errno("%s", what);
 }
 
 /* TMP is NULL for a pid file written in place. */
@@ -573,29 +593,33 @@ int main(int argc, char *argv[])
 		bad_target(&r, ENOTDIR);
 	r.dev = st.st_dev;
 	r.ino = st.st_ino;
+	/* Before we open anything of our own: /dev/fd/N must name one of
+	 * the caller's descriptors, never ours. */
+	if (r.pidfile) {
+		pidfile_fd = pidfile_create(r.pidfile, pidtmp_buf);
+		if (pidtmp_buf[0])
+			pidtmp = pidtmp_buf;
+	}
 	if (r.netns) {
 		/* O_NONBLOCK: a FIFO given by mistake must not hang us. */
 		r.netfd = open(r.netns, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 		if (r.netfd < 0)
-			die_errno("cannot open network namespace %s", r.netns);
+			die_unlinking(pidtmp, "cannot open network namespace",
+				      r.netns);
 		/* In its own user namespace the sandbox has no say over a
 		 * network namespace that exists already: join it here, with
 		 * the caller's rights, and the clone stays in it. */
 		if (r.userns) {
 			if (setns(r.netfd, CLONE_NEWNET) < 0)
-				die_errno("cannot join network namespace %s", r.netns);
+				die_unlinking(pidtmp, "cannot join network namespace",
+					      r.netns);
 			close(r.netfd);
 			r.netfd = -1;
 		}
 	}
 	supervise_block_all();
 	if (pipe2(status, O_CLOEXEC) < 0 || (r.userns && pipe2(sync, O_CLOEXEC) < 0))
-		die_errno("cannot create a pipe");
-	if (r.pidfile) {
-		pidfile_fd = pidfile_create(r.pidfile, pidtmp_buf);
-		if (pidtmp_buf[0])
-			pidtmp = pidtmp_buf;
-	}
+		die_unlinking(pidtmp, "cannot create a pipe", NULL);
 
 	/* 1. Fork semantics (no stack to size) straight into the new
 	 * namespaces: the child is pid 1 of its own. */
