@@ -199,7 +199,7 @@ steal() {
 	local waited='for i in $(seq 100); do wait %1; r=$?; [ $r -ne 150 ] && break; sleep 0.05; done; echo "waited $r"'
 	run ptydrive expect='$ ' send="$ENTER --fork $PID /bin/sh -c 'echo ready' &\\n" expect='$ ' \
 		send="$stopped; jobs -l\\n" expect='Stopped (tty output)' expect='$ ' \
-		send='fg\n' expect='ready\n' expect='$ ' \
+		send='fg\n' expect='ready' expect='$ ' \
 		send="$ENTER --fork $PID cat &\\n" expect='$ ' \
 		send="$stopped; kill %1; $waited\\n" expect='waited 143' expect='$ ' \
 		send='exit\n' -- env PS1='$ ' bash --norc --noprofile -i
