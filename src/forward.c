@@ -9,6 +9,7 @@
 
 #include "common.h"
 #include "forward.h"
+#include "supervise.h"
 
 /* The kernel's signal set is 64 bits (bit N-1 for signal N), whatever
  * libc's sigset_t looks like. libc's own functions refuse the signals it
@@ -53,20 +54,6 @@ int forward_signalfd(int flags)
 	return fd;
 }
 
-static int reap(pid_t child)
-{
-	int status;
-	pid_t r;
-
-	while ((r = waitpid(child, &status, WNOHANG)) < 0 && errno == EINTR)
-		;
-	if (r < 0)
-		die_errno("cannot wait for process %d", (int)child);
-	if (r == 0)
-		return -1;
-	return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
-}
-
 void forward_stop(pid_t child, int signo)
 {
 	sigset_t one;
@@ -93,7 +80,7 @@ int forward_signal(pid_t child, int signo, int code)
 		 * child) is passed on like any other. */
 		if (code == SI_USER || code == SI_QUEUE)
 			kill(child, SIGCHLD);
-		return reap(child);
+		return reap(child, WNOHANG);
 	}
 	/* The child is not pid 1 of its namespace: what it does not catch
 	 * has its default action, as it would have outside. Until we have

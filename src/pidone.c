@@ -24,8 +24,7 @@ static int reap_all(pid_t cmd, int code)
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
 		if (pid == cmd)
-			code = WIFSIGNALED(status) ? 128 + WTERMSIG(status) :
-			       WEXITSTATUS(status);
+			code = exit_status(status);
 	if (pid < 0 && errno != ECHILD && errno != EINTR)
 		die_errno("cannot wait for children");
 	return code;

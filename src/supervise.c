@@ -64,12 +64,12 @@ void die_with_parent(int status_fd)
 		_exit(EXIT_HAKO);
 }
 
-static int exit_code(int status)
+int exit_status(int status)
 {
 	return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
 }
 
-static int reap(pid_t child, int options)
+int reap(pid_t child, int options)
 {
 	int status;
 	pid_t r;
@@ -78,7 +78,7 @@ static int reap(pid_t child, int options)
 		;
 	if (r < 0)
 		die_errno("cannot wait for process %d", (int)child);
-	return r == 0 ? -1 : exit_code(status);
+	return r == 0 ? -1 : exit_status(status);
 }
 
 /* Signal SIGNO arrived: -1 if nothing is decided yet, else the status to
@@ -310,7 +310,7 @@ static int end_sandbox(pid_t child, int sig)
 			die_errno("cannot wait for process %d", (int)child);
 	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
 		return 128 + sig;
-	return exit_code(status);
+	return exit_status(status);
 }
 
 /* Signal SI came once the command runs: -1 to keep waiting, else the

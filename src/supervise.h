@@ -59,4 +59,12 @@ void supervise_block_all(void);
  * and SIGTTOU stop pid 1, then us; SIGCONT continues pid 1. */
 int supervise(pid_t child, int status_fd, bool init);
 
+/* What a shell reports for a child's wait STATUS: its exit status, or
+ * 128+N when signal N killed it. */
+int exit_status(int status);
+
+/* Wait for CHILD (waitpid OPTIONS, EINTR retried): -1 when WNOHANG found
+ * it still running, else exit_status(). */
+int reap(pid_t child, int options);
+
 #endif
