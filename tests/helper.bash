@@ -235,6 +235,8 @@ sandbox_teardown() {
 # ptydrive STEP... -- CMD...: CMD on a new pseudo-terminal, with a user
 # typing at it (see tests/ptydrive.py for the steps). Prints what CMD
 # printed, then "status N" and whether the terminal's modes are restored.
+# PYTHON, when a file sets it, is the real interpreter (not a version
+# manager's shim, which starts slower).
 ptydrive() {
-	python3 "$BATS_TEST_DIRNAME/ptydrive.py" "$@"
+	"${PYTHON:-python3}" "$BATS_TEST_DIRNAME/ptydrive.py" "$@"
 }

@@ -2,7 +2,7 @@
 # Signals and the terminal: once the command runs, hako-run passes signals
 # on to the sandbox's pid 1 as the command would get them outside a
 # sandbox (Ctrl-C, Ctrl-Z, kill, supervisors); -I puts a minimal init in
-# as pid 1. Terminal tests drive a real pseudo-terminal (ptyexpect.py).
+# as pid 1. Terminal tests drive a real pseudo-terminal (ptydrive.py).
 
 bats_require_minimum_version 1.5.0
 load helper
@@ -41,12 +41,20 @@ teardown() {
 	sandbox_teardown
 }
 
-# drive STEP... -- COMMAND...: COMMAND under a pseudo-terminal (see
-# tests/ptyexpect.py); output and status as bats' run gives them.
+# drive STEP... -- COMMAND...: COMMAND under a pseudo-terminal (ptydrive);
+# status and output are COMMAND's, as bats' run would give them, without
+# ptydrive's last two lines (a timeout leaves status 99 and all of it).
 drive() {
-	run "$PYTHON" "$BATS_TEST_DIRNAME/ptyexpect.py" "$@"
-	echo "status=$status"
+	local text
+	run ptydrive "$@"
+	echo "ptydrive: status=$status"
 	echo "$output"
+	[ "$status" -eq 0 ] || return 0
+	text=${output%$'\n'mode *}
+	status=${text##*status }
+	text=${text%status *}
+	output=${text%$'\n'}
+	mapfile -t lines <<<"$output"
 }
 
 # catch_bg [hako-run options] -- [catcher args]: a catcher in the
@@ -112,7 +120,7 @@ job_status() {
 # bash_i STEP...: an interactive bash under a pseudo-terminal, with a
 # plain prompt, driven by STEPs; it ends with `exit`.
 bash_i() {
-	drive 'expect:\$ $' "$@" 'send:exit\n' -- \
+	drive 'match=\$ $' "$@" 'send=exit\n' -- \
 		env -i PATH="$PATH" PS1='$ ' TERM=dumb INPUTRC=/dev/null \
 		bash --norc --noprofile -i
 }
@@ -120,8 +128,8 @@ bash_i() {
 # --- under a terminal ------------------------------------------------------
 
 @test "terminal: Ctrl-C to a command that catches SIGINT runs its handler once a key, the sandbox goes on" {
-	drive 'expect:ready' 'send:\x03' 'expect:caught' 'send:\x03' 'expect:caught' \
-		'send:x\n' 'expect:end x' -- \
+	drive 'match=ready' 'send=\x03' 'match=caught' 'send=\x03' 'match=caught' \
+		'send=x\n' 'match=end x' -- \
 		"$RUN" "$SB" /bin/sh -c 'trap "echo caught" INT; echo ready; until read x; do :; done; echo end $x'
 	[ "$status" -eq 0 ]
 	[ "$(grep -c caught <<<"$output")" -eq 2 ]
@@ -130,17 +138,17 @@ bash_i() {
 }
 
 @test "terminal: Ctrl-C to cat ends with 130, Ctrl-\\ with 131" {
-	drive 'expect:ready' 'send:\x03' -- \
+	drive 'match=ready' 'send=\x03' -- \
 		"$RUN" "$SB" /bin/sh -c 'echo ready; exec cat'
 	[ "$status" -eq 130 ]
-	drive 'expect:ready' 'send:\x1c' -- \
+	drive 'match=ready' 'send=\x1c' -- \
 		"$RUN" "$SB" /bin/sh -c 'echo ready; exec cat'
 	[ "$status" -eq 131 ]
 	assert_clean
 }
 
 @test "terminal: Ctrl-\\ to a command that catches SIGQUIT reaches its handler once, the sandbox goes on" {
-	drive 'expect:ready' 'send:\x1c' 'expect:caught' 'send:x\n' 'expect:end x' -- \
+	drive 'match=ready' 'send=\x1c' 'match=caught' 'send=x\n' 'match=end x' -- \
 		"$RUN" "$SB" /bin/sh -c 'trap "echo caught" QUIT; echo ready; until read x; do :; done; echo end $x'
 	[ "$status" -eq 0 ]
 	[ "$(grep -c caught <<<"$output")" -eq 1 ]
@@ -148,33 +156,33 @@ bash_i() {
 }
 
 @test "terminal: Ctrl-Z under an interactive bash stops the job, pid 1 in state T; fg resumes it; Ctrl-C then gives 130" {
-	bash_i "send:$RUN -p $TMP/pid $SB /bin/sh -c 'echo re\"\"ady; exec cat'\n" \
-		'expect:ready' 'send:hello\n' 'expect:hello\n(.*\n)?hello' \
-		'send:\x1a' 'expect:\[1\]\+ +Stopped' \
-		'send:jobs -l\n' 'expect:\[1\]\+ +[0-9]+ Stopped' \
-		"send:sed -n 's/.*) \\\\(.\\\\).*/pid1=\\\\1/p' /proc/\$(cat $TMP/pid)/stat\n" \
-		'expect:pid1=T' \
-		'send:fg\n' 'expect:fg\n[^\n]*exec cat' 'send:again\n' 'expect:again\n(.*\n)?again' \
-		'send:\x03' 'expect:\$ $' 'send:echo "status=$?"\n' 'expect:status=130'
+	bash_i "send=$RUN -p $TMP/pid $SB /bin/sh -c 'echo re\"\"ady; exec cat'\n" \
+		'match=ready' 'send=hello\n' 'match=hello\n(.*\n)?hello' \
+		'send=\x1a' 'match=\[1\]\+ +Stopped' \
+		'send=jobs -l\n' 'match=\[1\]\+ +[0-9]+ Stopped' \
+		"send=sed -n 's/.*) \\\\(.\\\\).*/pid1=\\\\1/p' /proc/\$(cat $TMP/pid)/stat\n" \
+		'match=pid1=T' \
+		'send=fg\n' 'match=fg\n[^\n]*exec cat' 'send=again\n' 'match=again\n(.*\n)?again' \
+		'send=\x03' 'match=\$ $' 'send=echo "status=$?"\n' 'match=status=130'
 	[ "$status" -eq 0 ]
 	assert_clean
 }
 
 @test "terminal: Ctrl-Z, bg and fg with -I: the command stops and goes on as outside a sandbox; Ctrl-C gives 130" {
-	bash_i "send:$RUN -I -p $TMP/pid $SB /bin/sh -c 'echo re\"\"ady; exec cat'\n" \
-		'expect:ready' 'send:\x1a' 'expect:\[1\]\+ +Stopped' \
-		'send:fg\n' 'expect:fg\n[^\n]*exec cat' 'send:again\n' 'expect:again\n(.*\n)?again' \
-		'send:\x03' 'expect:\$ $' 'send:echo "status=$?"\n' 'expect:status=130'
+	bash_i "send=$RUN -I -p $TMP/pid $SB /bin/sh -c 'echo re\"\"ady; exec cat'\n" \
+		'match=ready' 'send=\x1a' 'match=\[1\]\+ +Stopped' \
+		'send=fg\n' 'match=fg\n[^\n]*exec cat' 'send=again\n' 'match=again\n(.*\n)?again' \
+		'send=\x03' 'match=\$ $' 'send=echo "status=$?"\n' 'match=status=130'
 	[ "$status" -eq 0 ]
 	assert_clean
 }
 
 @test "terminal: with -I, Ctrl-C to a command that catches it runs the handler once; to cat, 130" {
-	drive 'expect:ready' 'send:\x03' 'expect:caught' 'send:x\n' 'expect:end x' -- \
+	drive 'match=ready' 'send=\x03' 'match=caught' 'send=x\n' 'match=end x' -- \
 		"$RUN" -I "$SB" /bin/sh -c 'trap "echo caught" INT; echo ready; until read x; do :; done; echo end $x'
 	[ "$status" -eq 0 ]
 	[ "$(grep -c caught <<<"$output")" -eq 1 ]
-	drive 'expect:ready' 'send:\x03' -- \
+	drive 'match=ready' 'send=\x03' -- \
 		"$RUN" -I "$SB" /bin/sh -c 'echo ready; exec cat'
 	[ "$status" -eq 130 ]
 	assert_clean
