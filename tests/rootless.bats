@@ -9,6 +9,7 @@ bats_require_minimum_version 1.5.0
 setup() {
 	load helper
 	sandbox_setup
+	require_unpriv_userns
 	chown -R $UNPRIV:$UNPRIV "$TMP"
 	chmod 755 "$TMP"
 	: > "$TMP/sandboxes"
@@ -37,13 +38,10 @@ sandbox_pid() {
 }
 
 # start_sleeper: a rootless sandbox whose command is sleep, as -u 1000
-# -g 1000; its supervisor in SUP (hako-run itself, for wait) and its pid 1
-# in BOX.
+# -g 1000 (start_bg: SUP and BOX), remembered for teardown.
 start_sleeper() {
-	"${AS_USER[@]}" "$RUN" -u 1000 -g 1000 -p "$TMP/pid" "$SB" /bin/sleep 100 &
-	SUP=$!
-	track "$SUP"
-	BOX=$(sandbox_pid "$TMP/pid")
+	start_bg as_user "$TMP/pid" -u 1000 -g 1000 "$SB" /bin/sleep 100
+	echo "$BOX" >> "$TMP/sandboxes"
 }
 
 ids_script='id; cat /proc/self/uid_map /proc/self/gid_map /proc/self/setgroups; grep -E "^(CapEff|NoNewPrivs):" /proc/self/status'
@@ -241,10 +239,9 @@ start_rootless_with_hostname() {
 	# init names the sandbox: the command has no power over the
 	# namespaces the sandbox's user namespace owns.
 	write_init "$SB" 'mount -t proc proc proc && mount -t tmpfs tmpfs tmp && bin/hostname inside'
-	"${AS_USER[@]}" "$RUN" -p "$TMP/pid" "$SB" /bin/sh -c \
-		'echo hello > /tmp/f && echo 1 > /tmp/ready && exec sleep 100' &
-	track $!
-	PID=$(sandbox_pid "$TMP/pid")
+	start_bg as_user "$TMP/pid" "$SB" /bin/sh -c \
+		'echo hello > /tmp/f && echo 1 > /tmp/ready && exec sleep 100'
+	echo "$PID" >> "$TMP/sandboxes"
 	wait_for "/proc/$PID/root/tmp/ready"
 	[ "$(cat "/proc/$PID/root/tmp/f")" = hello ]
 }
@@ -417,6 +414,7 @@ host_maps() {
 }
 
 @test "root -U: root inside holds no host capability; init's bind mounts still work" {
+	require_block_root
 	local rootdev host_hostname swappiness
 	rootdev=$(awk '$2 == "/" { print $1 }' /proc/mounts | tail -1)
 	[ -b "$rootdev" ]

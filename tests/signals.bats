@@ -32,7 +32,7 @@ setup() {
 			trap "echo got ${a%%:*}; ${a#*:}" "${a%%:*}"
 		done
 		echo ready
-		while :; do sleep 0.05; done
+		while :; do sleep 0.05; done  # runs until a signal ends it
 	EOF2
 	chmod 755 "$SB/bin/catcher"
 }
@@ -374,7 +374,8 @@ bash_i() {
 }
 
 @test "kill: rootless (as an ordinary user) and -U, signals behave the same" {
-	local as=(setpriv --reuid=65534 --regid=65534 --clear-groups) mode
+	require_unpriv_userns
+	local as=("${AS_USER[@]}") mode
 	chown -R 65534:65534 "$TMP"
 	chmod 755 "$TMP"
 	for mode in rootless "-U" "rootless -u 1000"; do
@@ -472,7 +473,7 @@ for i in 1 2 3; do /bin/true; done; sleep 100 &'
 # (through the sandbox's root) and prints "COUNT STATE" of pid 1's children
 # once they have settled as expected ($1 = what to wait for).
 orphans50() {
-	local want=$1 i kids
+	local want=$1
 	shift
 	# busybox sh gives a background job /dev/null: a plain file will do.
 	mkdir -p "$SB/dev"
@@ -481,18 +482,23 @@ orphans50() {
 		sh -c "(until [ -e /tmp/go ]; do sleep 0.02; done) &"
 	done; exec sleep 100'
 	running_as "$BOX" "$([ "$1" = -I ] && echo hako-run || echo sleep)"
-	for i in $(seq 200); do
-		[ "$(ps -o comm= --ppid "$BOX" | grep -c '^sh$')" -ge 50 ] && break
-		sleep 0.02
-	done
+	wait_until waiting_orphans "$BOX"
 	echo x > "/proc/$BOX/root/tmp/go"
-	for i in $(seq 250); do
-		kids=$(ps -o state=,comm= --ppid "$BOX" | sort | uniq -c | awk '{$1=$1; print}' | paste -sd,)
-		[ "$kids" = "$want" ] && break
-		sleep 0.02
-	done
-	echo "children of pid 1: $kids"
-	[ "$kids" = "$want" ]
+	wait_until children_are "$BOX" "$want" || { echo "children of pid 1: $(children "$BOX")"; return 1; }
+}
+
+# children PID: "COUNT STATE COMM" of PID's children, comma-separated.
+children() {
+	ps -o state=,comm= --ppid "$1" | sort | uniq -c | awk '{$1=$1; print}' | paste -sd,
+}
+
+children_are() {
+	[ "$(children "$1")" = "$2" ]
+}
+
+# waiting_orphans PID: PID has all 50 of orphans50's shells as children.
+waiting_orphans() {
+	[ "$(ps -o comm= --ppid "$1" | grep -c '^sh$')" -ge 50 ]
 }
 
 @test "-I: 50 orphans that exit leave no zombie (without -I they stay zombies of pid 1)" {
