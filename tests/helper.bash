@@ -126,6 +126,14 @@ require_commands() {
 	done
 }
 
+# require_files PATH...: each exists (a package's file the test reads).
+require_files() {
+	local f
+	for f in "$@"; do
+		[ -e "$f" ] || skip "needs $f"
+	done
+}
+
 # Called from each file's setup: a fresh temp dir with a sandbox in it.
 sandbox_setup() {
 	require_root
@@ -149,7 +157,7 @@ track() {
 # itself, for wait) and BOX and PID the sandbox's pid from PIDFILE.
 start_bg() {
 	local as=() pf
-	if [ "$1" = as_user ]; then
+	if [ "${1:-}" = as_user ]; then
 		as=("${AS_USER[@]}")
 		shift
 	fi
@@ -301,8 +309,7 @@ ns_links() {
 
 # expect_error STATUS MESSAGE COMMAND...: the command fails with exactly
 # STATUS, prints nothing on stdout and exactly the line MESSAGE on stderr
-# (compared byte for byte), and leaves nothing behind (the calling file's
-# own assert_clean says what that means there).
+# (compared byte for byte), and leaves nothing behind (assert_clean).
 expect_error() {
 	local want=$1 msg=$2 rc=0
 	shift 2

@@ -51,6 +51,7 @@ exec /bin/busybox sh "$@"
 X
 chmod 755 /bin/sh
 echo ready > /tmp/ready
+# the command runs until the test ends it
 while :; do /bin/busybox sleep 1; done
 EOF
 }
