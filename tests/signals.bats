@@ -57,16 +57,20 @@ drive() {
 	mapfile -t lines <<<"$output"
 }
 
-# catch_bg [hako-run options] -- [catcher args]: a catcher in the
-# background (SUP, BOX as start_bg sets them), ready.
+# catch_bg [as_user] [hako-run options] -- [catcher args]: a catcher in
+# the background (SUP, BOX as start_bg sets them), ready.
 catch_bg() {
-	local opts=()
+	local as=() opts=()
+	if [ "$1" = as_user ]; then
+		as=(as_user)
+		shift
+	fi
 	while [ "$1" != -- ]; do
 		opts+=("$1")
 		shift
 	done
 	shift
-	start_bg "$TMP/pid" "${opts[@]}" "$SB" /bin/catcher "$@"
+	start_bg "${as[@]}" "$TMP/pid" "${opts[@]}" "$SB" /bin/catcher "$@"
 	wait_grep "$TMP/bg.out" '^ready$'
 }
 
@@ -375,41 +379,26 @@ bash_i() {
 
 @test "kill: rootless (as an ordinary user) and -U, signals behave the same" {
 	require_unpriv_userns
-	local as=("${AS_USER[@]}") mode
-	chown -R 65534:65534 "$TMP"
+	local mode
+	chown -R $UNPRIV:$UNPRIV "$TMP"
 	chmod 755 "$TMP"
-	for mode in rootless "-U" "rootless -u 1000"; do
-		rm -f "$TMP/pid" "$TMP/bg.out"
-		case $mode in
-		rootless) "${as[@]}" "$RUN" -p "$TMP/pid" "$SB" /bin/catcher USR1: 'TERM:exit 8' \
-				</dev/null >"$TMP/bg.out" 2>&1 & ;;
-		-U) "$RUN" -U -p "$TMP/pid" "$SB" /bin/catcher USR1: 'TERM:exit 8' \
-				</dev/null >"$TMP/bg.out" 2>&1 & ;;
-		*) "${as[@]}" "$RUN" -u 1000 -g 1000 -p "$TMP/pid" "$SB" /bin/catcher USR1: 'TERM:exit 8' \
-				</dev/null >"$TMP/bg.out" 2>&1 & ;;
-		esac
-		SUP=$!
-		track "$SUP"
-		wait_for "$TMP/pid"
-		BOX=$(cat "$TMP/pid")
-		wait_grep "$TMP/bg.out" '^ready$'
+	for mode in as_user -U "as_user -u 1000 -g 1000"; do
+		rm -f "$TMP/pid"
+		# shellcheck disable=SC2086 # the words of a mode
+		catch_bg $mode -- USR1: 'TERM:exit 8'
 		kill -USR1 "$SUP"
 		wait_grep "$TMP/bg.out" '^got USR1$'
 		kill -TERM "$SUP"
 		ended_with 8
 		# Not caught: 129, as before.
 		rm -f "$TMP/pid"
-		"${as[@]}" "$RUN" -p "$TMP/pid" "$SB" /bin/sleep 100 </dev/null >/dev/null 2>&1 &
-		SUP=$!
-		track "$SUP"
-		wait_for "$TMP/pid"
-		BOX=$(cat "$TMP/pid")
+		start_bg as_user "$TMP/pid" "$SB" /bin/sleep 100
 		running_as "$BOX" sleep
 		kill -HUP "$SUP"
 		ended_with 129
 	done
 	# -I as an ordinary user
-	run "${as[@]}" "$RUN" -I "$SB" /bin/sh -c 'kill -TERM $$; echo alive'
+	run as_user "$RUN" -I "$SB" /bin/sh -c 'kill -TERM $$; echo alive'
 	[ "$status" -eq 143 ]
 	[ "$output" = "" ]
 	assert_clean
