@@ -144,6 +144,15 @@ sandbox_setup() {
 	: > "$TMP/pids"
 }
 
+# Called from the setup of the files whose tests run as the ordinary user
+# (rootless mode): sandbox_setup, with TMP (and the sandbox) the user's.
+rootless_setup() {
+	sandbox_setup
+	require_unpriv_userns
+	chown -R $UNPRIV:$UNPRIV "$TMP"
+	chmod 755 "$TMP"
+}
+
 # Remember a background process (usually a hako-run supervisor) so that
 # teardown kills it even when the test failed half-way.
 track() {

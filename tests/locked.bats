@@ -11,11 +11,9 @@ bats_require_minimum_version 1.5.0
 
 setup() {
 	load helper
-	sandbox_setup
-	require_unpriv_userns
+	rootless_setup
 	mkdir "$SB/mnt"
-	chown -R $UNPRIV:$UNPRIV "$TMP"
-	chmod 755 "$TMP"
+	chown $UNPRIV:$UNPRIV "$SB/mnt"
 }
 
 teardown() {

@@ -8,10 +8,7 @@ bats_require_minimum_version 1.5.0
 
 setup() {
 	load helper
-	sandbox_setup
-	require_unpriv_userns
-	chown -R $UNPRIV:$UNPRIV "$TMP"
-	chmod 755 "$TMP"
+	rootless_setup
 	: > "$TMP/sandboxes"
 }
 

@@ -19,10 +19,7 @@ setup_file() {
 
 setup() {
 	load helper
-	sandbox_setup
-	require_unpriv_userns
-	chown -R $UNPRIV:$UNPRIV "$TMP"
-	chmod 755 "$TMP"
+	rootless_setup
 	# The command's plant: a tmpfs of its own over /bin (root of the
 	# nested user namespace owns the command's mount namespace, and new
 	# mounts are allowed there), holding busybox and a /bin/sh that notes
