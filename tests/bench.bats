@@ -36,6 +36,7 @@ has_row() {
 }
 
 @test "bench/run --quick runs end to end and prints the ratio line" {
+	require_commands musl-gcc
 	make -C "$ROOT" static >/dev/null
 	mkdir "$TMP/bench"
 	TMPDIR=$TMP/bench run "$ROOT/bench/run" --quick

@@ -7,6 +7,7 @@ load helper
 
 # A clean copy of what the build reads, built once with the musl line.
 setup_file() {
+	require_commands musl-gcc
 	export TREE=$BATS_FILE_TMPDIR/tree
 	mkdir -p "$TREE"
 	(cd "$BATS_TEST_DIRNAME/.." && cp -r Makefile mk src man completion "$TREE")

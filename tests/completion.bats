@@ -57,6 +57,7 @@ bash_complete() {
 }
 
 @test "bash: options, long and short, for each tool" {
+	require_files /usr/share/bash-completion/bash_completion
 	bash_complete hako-run --n
 	[ "$output" = "$(printf '%s\n' --network --network= --new-session)" ]
 	bash_complete hako-run -
@@ -71,6 +72,7 @@ bash_complete() {
 }
 
 @test "bash: -u completes users of /etc/passwd, -g groups of /etc/group, -c nothing" {
+	require_files /usr/share/bash-completion/bash_completion
 	bash_complete hako-run -u roo
 	[ "$output" = root ]
 	bash_complete hako-run --user = roo
@@ -89,6 +91,7 @@ bash_complete() {
 }
 
 @test "bash: -p and -N complete files, -k the shell's inheritable descriptors" {
+	require_files /usr/share/bash-completion/bash_completion
 	touch "$TMP/pidfile" "$TMP/netns"
 	bash_complete hako-run -p "$TMP/pidf"
 	[ "$output" = "$TMP/pidfile" ]
@@ -105,6 +108,7 @@ bash_complete() {
 }
 
 @test "bash: the target completes directories, only the sandboxes where there are some" {
+	require_files /usr/share/bash-completion/bash_completion
 	local d=$TMP/boxes
 	mkdir -p "$d/plain/sub" "$d/box/.hako" "$d/notexec/.hako" "$d/\$(touch pwned)"
 	touch "$d/file"
@@ -126,6 +130,7 @@ bash_complete() {
 }
 
 @test "bash: a directory it cannot read completes to nothing, quietly" {
+	require_files /usr/share/bash-completion/bash_completion
 	mkdir -p "$TMP/locked/box/.hako"
 	chmod 711 "$TMP"
 	chmod 311 "$TMP/locked"
@@ -151,6 +156,7 @@ bash_complete() {
 }
 
 @test "bash: hako-enter's pid completes running sandboxes, not other processes" {
+	require_files /usr/share/bash-completion/bash_completion
 	start_sandbox
 	bash_complete hako-enter "$PID"
 	[ "$output" = "$PID" ]
@@ -162,6 +168,7 @@ bash_complete() {
 }
 
 @test "bash: after the operand, the command's own completion" {
+	require_files /usr/share/bash-completion/bash_completion
 	start_sandbox
 	bash_complete hako-run -W "$SB" hako-enter --fo
 	[ "$output" = "--fork" ]
@@ -194,6 +201,7 @@ zsh_complete() {
 }
 
 @test "zsh: options and operands of both tools, sandbox pids described by their command" {
+	require_commands zsh
 	start_sandbox
 	zsh_complete hako-enter _hako_sandbox_pids
 	grep -qx '1:sandbox pid:_hako_sandbox_pids' <<<"$output"
@@ -214,6 +222,7 @@ zsh_complete() {
 }
 
 @test "zsh: completing in an interactive zsh lists the options and the sandbox's pid with its command" {
+	require_commands zsh
 	start_sandbox
 	cat > "$TMP/zpty.zsh" <<-'EOF'
 		zmodload zsh/zpty

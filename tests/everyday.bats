@@ -25,15 +25,10 @@ serve='echo served > /tmp/m && nc -l -p 8000 < /tmp/m'
 connect='for i in $(seq 200); do nc 127.0.0.1 8000 < /dev/null 2>/dev/null && exit 0; sleep 0.05; done; exit 1'
 
 # start_server [hako-run options]: a sandbox whose command is a server
-# like that, for every client, in the background; SUP its supervisor, BOX
-# its pid 1.
+# like that, for every client, in the background (start_bg: SUP its
+# supervisor, BOX its pid 1).
 start_server() {
-	"$RUN" -W -p "$TMP/pid" "$@" "$SB" /bin/sh -c 'echo served > /tmp/m && exec nc -ll -p 8000 -e cat /tmp/m' \
-		</dev/null >"$TMP/box.out" 2>"$TMP/box.err" 3>&- &
-	SUP=$!
-	track "$SUP"
-	wait_for "$TMP/pid"
-	BOX=$(cat "$TMP/pid")
+	start_bg "$TMP/pid" -W "$@" "$SB" /bin/sh -c 'echo served > /tmp/m && exec nc -ll -p 8000 -e cat /tmp/m'
 	running_as "$BOX" nc
 }
 
@@ -78,6 +73,7 @@ start_server() {
 }
 
 @test "lo: rootless, up too; a server and a client talk over 127.0.0.1" {
+	require_unpriv_userns
 	chown -R $UNPRIV:$UNPRIV "$TMP"
 	chmod 755 "$TMP"
 	run --separate-stderr "${AS_USER[@]}" "$RUN" "$SB" /bin/sh -c "ip -o link show lo | grep -o '<[A-Z_,]*>' && { $serve & $connect; }"
@@ -164,6 +160,7 @@ mount -t proc proc proc"
 }
 
 @test "new root: rootless, an overlay init; -W writes land in the upper layer" {
+	require_unpriv_userns
 	overlay_init "$TMP/ov"
 	chown -R $UNPRIV:$UNPRIV "$TMP"
 	chmod 755 "$TMP"
@@ -275,6 +272,7 @@ sys.stdin.read()' < <(sleep 100) > "$TMP/zombie" &
 # --- messages that say what to do -----------------------------------------
 
 @test "messages: -U with a base attached, -N FILE apart, -k below 3, a base rootless" {
+	require_unpriv_userns
 	expect_error 125 "hako-run: invalid option: -U200000 (a user namespace base is given as --userns=200000)" \
 		"$RUN" -U200000 "$SB" /bin/true
 	expect_error 125 "hako-run: invalid option: -WU200000 (a user namespace base is given as --userns=200000)" \
@@ -352,6 +350,7 @@ touch /tmp/ok && echo tmp-ok && test -r /proc/1/status && echo proc-ok &&
 ip -o link show lo | grep -o "<[A-Z_,]*>"; touch /x'
 
 @test "README: its init, copied as is, gives devices, proc, a scratch /tmp and lo; the root is read-only" {
+	require_unpriv_userns
 	readme_sandbox "$TMP/readme"
 	run --separate-stderr "$RUN" -e PATH=/usr/bin:/bin "$TMP/readme/sb" /bin/sh -c "$readme_check"
 	[ "$status" -eq 1 ]

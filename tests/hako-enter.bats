@@ -14,56 +14,15 @@ teardown() {
 
 # --- helpers (this file only) ---------------------------------------------
 
-# start_box [hako-run options]: a sandbox in the background that sets its
-# hostname to inside-box and then sleeps as its pid 1. Sets SUP (the
-# hako-run supervisor) and BOX (the sandbox's pid 1 as the host sees it).
+# start_box [hako-run options]: a sandbox in the background (start_bg)
+# that sets its hostname to inside-box and then sleeps as its pid 1 (BOX),
+# kept for the whole test: assert_clean then checks that it is alone.
 start_box() {
-	"$RUN" -W -p "$TMP/pid" "$@" "$SB" /bin/sh -c \
-		'hostname inside-box && echo ok > /ready && exec sleep 100' \
-		</dev/null >"$TMP/box.out" 2>"$TMP/box.err" 3>&- &
-	SUP=$!
-	track "$SUP"
+	start_bg "$TMP/pid" -W "$@" "$SB" /bin/sh -c \
+		'hostname inside-box && echo ok > /ready && exec sleep 100'
 	wait_for "$SB/ready"
-	wait_for "$TMP/pid"
-	BOX=$(cat "$TMP/pid")
 	running_as "$BOX" sleep
-}
-
-# child_of PID: the (single) child of PID once it has one (~4 s).
-child_of() {
-	local i c
-	for i in $(seq 200); do
-		c=$(pgrep -P "$1") && [ -n "$c" ] && { echo "$c"; return 0; }
-		sleep 0.02
-	done
-	return 1
-}
-
-# Nothing left behind: when a box runs, its pid 1 is alone in its pid
-# namespace; no hako-enter of ours lingers; no mount under TMP.
-assert_clean() {
-	local i in_box left
-	if [ -n "${BOX:-}" ]; then
-		for i in $(seq 100); do
-			in_box=$({ pgrep --ns "$BOX" --nslist pid || true; } | tr '\n' ' ')
-			# a hako-enter that has not entered, or not exec'd yet
-			left=$(pgrep -a -f -- "^$ENTER .*$BOX" || true)
-			[ "$in_box" = "$BOX " ] && [ -z "$left" ] && break
-			sleep 0.02
-		done
-		echo "in the box: $in_box; left: $left"
-		[ "$in_box" = "$BOX " ]
-		[ -z "$left" ]
-	fi
-	! grep -F -- "$TMP" /proc/self/mountinfo
-}
-
-# ns_of PID: "name link" for each namespace of PID.
-ns_of() {
-	local n
-	for n in mnt uts ipc net pid cgroup user; do
-		echo "$n $(readlink "/proc/$1/ns/$n")"
-	done
+	KEEP=$BOX
 }
 
 # --- help, version, option parsing --------------------------------------
@@ -114,6 +73,17 @@ ns_of() {
 	expect_error 125 "hako-enter: cannot open process $p: No such process" "$ENTER" -f "$p" /bin/echo ran
 }
 
+# closed_stderr CMD...: CMD's status when its stderr is a pipe whose
+# reader is already gone and SIGPIPE is ignored (python ignores it, and
+# restore_signals=False leaves it so for CMD).
+closed_stderr() {
+	python3 -c '
+import os, subprocess, sys
+r, w = os.pipe()
+os.close(r)
+print(subprocess.call(sys.argv[1:], stderr=w, restore_signals=False))' "$@"
+}
+
 @test "hako-enter: an error is 125 even for a caller that ignores SIGPIPE and closed stderr" {
 	# The caller's dispositions hold until hako-enter is inside: a write
 	# to a closed pipe then fails instead of killing it (141).
@@ -121,10 +91,10 @@ ns_of() {
 	/bin/true &
 	p=$!
 	wait "$p"
-	run bash -c 'trap "" PIPE; { sleep 0.2; "$0" "$1" /bin/true; } 2>&1 | true; echo "${PIPESTATUS[0]}"' "$ENTER" "$p"
+	run closed_stderr "$ENTER" "$p" /bin/true
 	[ "$status" -eq 0 ]
 	[ "$output" = 125 ]
-	run bash -c 'trap "" PIPE; { sleep 0.2; "$0" -f "$1" /bin/true; } 2>&1 | true; echo "${PIPESTATUS[0]}"' "$ENTER" "$p"
+	run closed_stderr "$ENTER" -f "$p" /bin/true
 	[ "$status" -eq 0 ]
 	[ "$output" = 125 ]
 }
@@ -136,7 +106,7 @@ ns_of() {
 	gone "$BOX"
 	wait "$SUP" || true
 	local box=$BOX
-	BOX=
+	KEEP=
 	expect_error 125 "hako-enter: cannot open process $box: No such process" "$ENTER" "$box" /bin/echo ran
 }
 
@@ -163,9 +133,9 @@ ns_of() {
 	track "$e"
 	running_as "$e" sleep
 	# the command is hako-enter itself, exec'd: not a child, not pid 1
-	got=$(ns_of "$e")
-	box_ns=$(ns_of "$BOX")
-	self_ns=$(ns_of self)
+	got=$(ns_links "$e")
+	box_ns=$(ns_links "$BOX")
+	self_ns=$(ns_links self)
 	for n in mnt uts ipc net cgroup; do
 		echo "$n: enter=$(echo "$got" | grep "^$n ") box=$(echo "$box_ns" | grep "^$n ")"
 		[ "$(echo "$got" | grep "^$n ")" = "$(echo "$box_ns" | grep "^$n ")" ]
@@ -330,20 +300,11 @@ print("status", p.wait())
 	c=$(child_of "$e")
 	running_as "$c" sleep
 	kill -TSTP "$e"
-	state() { sed -n 's/.*) \(.\).*/\1/p' "/proc/$1/stat"; }
-	for _ in $(seq 200); do
-		[ "$(state "$e")" = T ] && [ "$(state "$c")" = T ] && break
-		sleep 0.02
-	done
-	[ "$(state "$e")" = T ]
-	[ "$(state "$c")" = T ]
+	state_is "$e" T
+	state_is "$c" T
 	kill -CONT "$e"
-	for _ in $(seq 200); do
-		[ "$(state "$e")" != T ] && [ "$(state "$c")" != T ] && break
-		sleep 0.02
-	done
-	[ "$(state "$e")" = S ]
-	[ "$(state "$c")" = S ]
+	state_is "$e" S
+	state_is "$c" S
 	kill -TERM "$e"
 	rc=0
 	wait "$e" || rc=$?
@@ -359,10 +320,7 @@ print("status", p.wait())
 	wait_for "$TMP/orphan.out"
 	kill -TSTP "$e"
 	kill -34 "$e"
-	for _ in $(seq 200); do
-		grep -q "got 34" "$TMP/orphan.out" && break
-		sleep 0.02
-	done
+	wait_grep "$TMP/orphan.out" "got 34"
 	rc=0
 	wait "$e" || rc=$?
 	[ "$(cat "$TMP/orphan.out")" = $'ready\ngot 34' ]
@@ -423,6 +381,7 @@ print("status", p.wait())
 # --- options -----------------------------------------------------------------
 
 @test "hako-enter: -e, -u, -g and -c" {
+	require_host_ids
 	start_box
 	run "$ENTER" -e A=1 -e 'B=x y' -u 65534 -g 1 -c /etc "$BOX" /bin/sh -c 'echo "$A|$B"; id; pwd'
 	[ "$status" -eq 0 ]
@@ -448,6 +407,7 @@ print("status", p.wait())
 }
 
 @test "hako-enter: -u takes the primary group; groups cleared; no_new_privs" {
+	require_host_ids
 	start_box
 	run "$ENTER" -u nobody "$BOX" /bin/id
 	[ "$status" -eq 0 ]

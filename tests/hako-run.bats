@@ -363,6 +363,7 @@ mount --bind "$HAKO_OUT/../hostdir" mnt'
 # --- identity ------------------------------------------------------------
 
 @test "hako-run: -u and -g by name and by number" {
+	require_host_ids
 	run "$RUN" -u daemon -g nogroup "$SB" /bin/id
 	[ "$status" -eq 0 ]
 	[ "$output" = "uid=1 gid=65534" ]
@@ -385,6 +386,7 @@ mount --bind "$HAKO_OUT/../hostdir" mnt'
 }
 
 @test "hako-run: -u without -g takes the user's primary group" {
+	require_host_ids
 	run "$RUN" -u nobody "$SB" /bin/id
 	[ "$status" -eq 0 ]
 	[ "$output" = "uid=65534 gid=65534" ]
@@ -403,6 +405,7 @@ mount --bind "$HAKO_OUT/../hostdir" mnt'
 }
 
 @test "hako-run: supplementary groups cleared with -u or -g, no_new_privs always" {
+	require_host_ids
 	run setpriv --groups 4,20 -- "$RUN" -u nobody "$SB" /bin/grep -E '^(Groups|NoNewPrivs):' /proc/self/status
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(printf 'Groups:\t \nNoNewPrivs:\t1')" ]

@@ -11,10 +11,9 @@ bats_require_minimum_version 1.5.0
 
 setup() {
 	load helper
-	sandbox_setup
+	rootless_setup
 	mkdir "$SB/mnt"
-	chown -R $UNPRIV:$UNPRIV "$TMP"
-	chmod 755 "$TMP"
+	chown $UNPRIV:$UNPRIV "$SB/mnt"
 }
 
 teardown() {
@@ -160,25 +159,16 @@ original" ]
 	not_escaped "$RUN" -U
 }
 
-# start_sleeper [as_user] [hako-run options]: a sandbox running sleep,
-# with .hako covered; its supervisor in SUP, its pid in PID.
-start_sleeper() {
-	local as=()
-	if [ "${1:-}" = as_user ]; then
-		as=("${AS_USER[@]}")
-		shift
-	fi
+# start_covered [as_user] [hako-run options]: start_sandbox with .hako
+# covered (its supervisor in SUP, its pid in PID).
+start_covered() {
 	write_init "$SB" "$COVER_INIT"
 	cp "$SB/.hako/init" "$TMP/init.orig"
-	"${as[@]}" "$RUN" -p "$TMP/pid" "$@" "$SB" /bin/sleep 1000 </dev/null >/dev/null 2>&1 3>&- &
-	SUP=$!
-	track "$SUP"
-	wait_for "$TMP/pid"
-	PID=$(cat "$TMP/pid")
+	start_sandbox "$@"
 }
 
 @test "rootless: the attack through hako-enter and hako-enter --fork fails too" {
-	start_sleeper as_user
+	start_covered as_user
 	run as_user "$ENTER" "$PID" /bin/sh -c "$ATTACK"
 	[ "$status" -eq 0 ]
 	[ "$output" = "$ATTACK_OUTPUT" ]
@@ -199,7 +189,7 @@ refused" ]
 
 @test "root -U: the attack through hako-enter and hako-enter --fork fails too (also as host root)" {
 	chown -R $USERNS_BASE:$USERNS_BASE "$SB"
-	start_sleeper -U
+	start_covered -U
 	run "$ENTER" "$PID" /bin/sh -c "$ATTACK"
 	[ "$status" -eq 0 ]
 	[ "$output" = "$ATTACK_OUTPUT" ]

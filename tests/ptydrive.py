@@ -1,19 +1,26 @@
 """ptydrive.py [STEP...] -- CMD...: run CMD on a new pseudo-terminal (its
-controlling terminal, on 0, 1 and 2), playing the user at the keyboard.
+controlling terminal, on 0, 1 and 2, in a session of its own), playing the
+user at the keyboard. The one terminal driver of the tests (helper.bash's
+ptydrive calls it).
 
 Steps, in order, each bounded (10 s) so that nothing hangs:
   size=ROWSxCOLS  set the terminal's window size (CMD's foreground job
                   gets SIGWINCH when it changes)
   expect=TEXT     wait until CMD has printed TEXT (after the last match;
                   escapes as for send, \\r\\n counts as \\n)
-  send=TEXT       type TEXT (backslash escapes: \\n, \\x03 for Ctrl-C...)
+  match=REGEX     the same for a Python regular expression (MULTILINE,
+                  over the output with \\r\\n as \\n)
+  send=TEXT       type TEXT (backslash escapes: \\n, \\x03 for Ctrl-C,
+                  \\x1a Ctrl-Z, \\x1c Ctrl-\\)
   file=PATH       wait until PATH exists and is not empty
   kill=SIGNAME    send the signal to CMD
 Then it waits for CMD to end and prints what CMD printed (\\r\\n as \\n),
 then "status N" (128+N when killed) and "mode restored" or
 "mode changed" (whether the terminal's modes are those CMD started with).
+A step that times out prints the output so far and "ptydrive: timed out:
+STEP", kills CMD's session and exits 99.
 """
-import os, pty, select, signal, struct, sys, termios, fcntl, time
+import os, pty, re, select, signal, struct, sys, termios, fcntl, time
 
 LIMIT = 10.0
 
@@ -26,9 +33,14 @@ def main():
         size = steps.pop(0)[5:]
     pid, fd = pty.fork()
     if pid == 0:
-        if size:
-            setsize(0, size)
-        os.execvp(cmd[0], cmd)
+        try:
+            if size:
+                setsize(0, size)
+            os.execvp(cmd[0], cmd)
+        finally:
+            os._exit(127)
+    # Its end, to wait for with a bound (select), not a poll.
+    ended = os.pidfd_open(pid)
     # The modes of a terminal no one has changed: those CMD starts with.
     ref, ref_slave = os.openpty()
     before = termios.tcgetattr(ref)
@@ -47,7 +59,7 @@ def main():
             return True
         try:
             data = os.read(fd, 4096)
-        except OSError:
+        except OSError:  # EIO: the last holder of the terminal is gone
             data = b""
         if not data:
             closed = True
@@ -61,8 +73,39 @@ def main():
     def fail(what):
         sys.stdout.write(out.decode(errors="replace").replace("\r\n", "\n"))
         sys.stdout.write("\nptydrive: timed out: %s\n" % what)
-        os.kill(pid, signal.SIGKILL)
+        sys.stdout.flush()
+        # pty.fork's child leads a session and group of its own: the
+        # whole job goes, not only CMD.
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except OSError:
+            pass
         sys.exit(99)
+
+    def wait_output(find):
+        # find(text, start): (start, end) of a match or None.
+        nonlocal seen
+        while True:
+            found = find(text(), seen)
+            if found:
+                seen = found[1]
+                return True
+            if time.monotonic() > end or not pump(0.05) and closed:
+                return False
+
+    def literal(want):
+        def find(t, start):
+            at = t.find(want, start)
+            return (at, at + len(want)) if at >= 0 else None
+        return find
+
+    def regex(pattern):
+        compiled = re.compile(pattern.encode(), re.MULTILINE)
+
+        def find(t, start):
+            m = compiled.search(t, start)
+            return m.span() if m else None
+        return find
 
     for step in steps:
         name, _, arg = step.partition("=")
@@ -70,11 +113,11 @@ def main():
         if name == "size":
             setsize(fd, arg)
         elif name == "expect":
-            want = unescape(arg)
-            while text().find(want, seen) < 0:
-                if time.monotonic() > end or not pump(0.05) and closed:
-                    fail(step)
-            seen = text().find(want, seen) + len(want)
+            if not wait_output(literal(unescape(arg))):
+                fail(step)
+        elif name == "match":
+            if not wait_output(regex(arg)):
+                fail(step)
         elif name == "send":
             os.write(fd, unescape(arg))
         elif name == "file":
@@ -90,7 +133,10 @@ def main():
     while pump(0.1):
         if time.monotonic() > end:
             fail("the end of output")
-    # EIO only comes once no process holds the terminal: CMD has ended.
+    # EIO only comes once no process holds the terminal; CMD itself may
+    # still be ending.
+    if not select.select([ended], [], [], max(end - time.monotonic(), 1))[0]:
+        fail("the end of the command")
     _, status = os.waitpid(pid, 0)
     sys.stdout.write(out.decode(errors="replace").replace("\r\n", "\n"))
     code = os.waitstatus_to_exitcode(status)

@@ -8,9 +8,7 @@ bats_require_minimum_version 1.5.0
 
 setup() {
 	load helper
-	sandbox_setup
-	chown -R $UNPRIV:$UNPRIV "$TMP"
-	chmod 755 "$TMP"
+	rootless_setup
 	: > "$TMP/sandboxes"
 }
 
@@ -29,21 +27,17 @@ teardown() {
 	fi
 }
 
-# sandbox_pid FILE: wait for a pid file, remember the pid, print it.
-sandbox_pid() {
-	wait_for "$1" || { echo "no pid file $1" >&2; return 1; }
-	cat "$1" >> "$TMP/sandboxes"
-	cat "$1"
+# start_watched ARGS...: start_bg ARGS, and the sandbox's pid
+# remembered for teardown, which checks that it is gone.
+start_watched() {
+	start_bg "$@" || return 1
+	echo "$BOX" >> "$TMP/sandboxes"
 }
 
 # start_sleeper: a rootless sandbox whose command is sleep, as -u 1000
-# -g 1000; its supervisor in SUP (hako-run itself, for wait) and its pid 1
-# in BOX.
+# -g 1000 (SUP and BOX as start_bg sets them).
 start_sleeper() {
-	"${AS_USER[@]}" "$RUN" -u 1000 -g 1000 -p "$TMP/pid" "$SB" /bin/sleep 100 &
-	SUP=$!
-	track "$SUP"
-	BOX=$(sandbox_pid "$TMP/pid")
+	start_watched as_user "$TMP/pid" -u 1000 -g 1000 "$SB" /bin/sleep 100
 }
 
 ids_script='id; cat /proc/self/uid_map /proc/self/gid_map /proc/self/setgroups; grep -E "^(CapEff|NoNewPrivs):" /proc/self/status'
@@ -213,10 +207,9 @@ A=b=c" ]
 }
 
 @test "rootless: --network=FILE of a network namespace the caller has no rights over fails with 125" {
-	"$RUN" -p "$TMP/rootpid" "$SB" /bin/sleep 100 &
-	track $!
 	local rpid
-	rpid=$(sandbox_pid "$TMP/rootpid")
+	start_watched "$TMP/rootpid" "$SB" /bin/sleep 100
+	rpid=$BOX
 
 	# /proc/PID/ns/net of root's sandbox: not even openable by the user.
 	run as_user "$RUN" --network="/proc/$rpid/ns/net" "$SB" /bin/true
@@ -241,10 +234,8 @@ start_rootless_with_hostname() {
 	# init names the sandbox: the command has no power over the
 	# namespaces the sandbox's user namespace owns.
 	write_init "$SB" 'mount -t proc proc proc && mount -t tmpfs tmpfs tmp && bin/hostname inside'
-	"${AS_USER[@]}" "$RUN" -p "$TMP/pid" "$SB" /bin/sh -c \
-		'echo hello > /tmp/f && echo 1 > /tmp/ready && exec sleep 100' &
-	track $!
-	PID=$(sandbox_pid "$TMP/pid")
+	start_watched as_user "$TMP/pid" "$SB" /bin/sh -c \
+		'echo hello > /tmp/f && echo 1 > /tmp/ready && exec sleep 100'
 	wait_for "/proc/$PID/root/tmp/ready"
 	[ "$(cat "/proc/$PID/root/tmp/f")" = hello ]
 }
@@ -301,10 +292,9 @@ hello" ]
 
 	# A sandbox whose command runs as 1000: init (root there) names it.
 	write_init "$SB" 'mount -t proc proc proc && mount -t tmpfs tmpfs tmp && bin/hostname inside2'
-	"${AS_USER[@]}" "$RUN" -u 1000 -g 1000 -p "$TMP/pid2" "$SB" /bin/sh -c 'echo mine > /tmp/g && exec sleep 100' &
-	track $!
 	local pid2
-	pid2=$(sandbox_pid "$TMP/pid2")
+	start_watched as_user "$TMP/pid2" -u 1000 -g 1000 "$SB" /bin/sh -c 'echo mine > /tmp/g && exec sleep 100'
+	pid2=$BOX
 	wait_for "/proc/$pid2/root/tmp/g"
 	run as_user "$ENTER" --fork -u 1000 "$pid2" /bin/sh -c 'id -u; hostname; stat -c %u /tmp/g; cat /tmp/g; echo $$'
 	[ "$status" -eq 0 ]
@@ -363,15 +353,11 @@ nested" ]
 # host_maps [hako-run options]: the uid and gid maps of a sandbox's
 # command as the host sees them.
 host_maps() {
-	local sup pid
 	rm -f "$TMP/pm"
-	"$RUN" -p "$TMP/pm" "$@" "$SB" /bin/sleep 100 </dev/null 3>&- &
-	sup=$!
-	track "$sup"
-	pid=$(sandbox_pid "$TMP/pm")
-	cat "/proc/$pid/uid_map" "/proc/$pid/gid_map"
-	kill "$sup"
-	wait "$sup" || true
+	start_watched "$TMP/pm" "$@" "$SB" /bin/sleep 100
+	cat "/proc/$BOX/uid_map" "/proc/$BOX/gid_map"
+	kill "$SUP"
+	wait "$SUP" || true
 }
 
 @test "root -U: the sandbox's root is host uid $USERNS_BASE; -U and --userns set the base, base 0 and ids past the range refused" {
@@ -406,10 +392,9 @@ host_maps() {
          0    5000000      65536" ]
 
 	# As the host sees it.
-	"$RUN" -U -p "$TMP/pid" "$SB" /bin/sleep 100 &
-	track $!
 	local pid
-	pid=$(sandbox_pid "$TMP/pid")
+	start_watched "$TMP/pid" -U "$SB" /bin/sleep 100
+	pid=$BOX
 	[ "$(awk '/^Uid:/ {print $2, $3, $4, $5}' "/proc/$pid/status")" = "$USERNS_BASE $USERNS_BASE $USERNS_BASE $USERNS_BASE" ]
 	[ "$(awk '/^Gid:/ {print $2, $3, $4, $5}' "/proc/$pid/status")" = "$USERNS_BASE $USERNS_BASE $USERNS_BASE $USERNS_BASE" ]
 	[ "$(awk '/^Groups:/ {print $2}' "/proc/$pid/status")" = "" ]
@@ -417,6 +402,7 @@ host_maps() {
 }
 
 @test "root -U: root inside holds no host capability; init's bind mounts still work" {
+	require_block_root
 	local rootdev host_hostname swappiness
 	rootdev=$(awk '$2 == "/" { print $1 }' /proc/mounts | tail -1)
 	[ -b "$rootdev" ]

@@ -34,7 +34,9 @@ setup_file() {
 		shift
 		"$@"
 		echo "status $?"
-		if IFS= read -r -t 0.2 line; then
+		# Injected input is in the terminal's queue by the time CMD
+		# has ended: whether a line is there to read, not a wait.
+		if read -r -t 0 && IFS= read -r line; then
 			echo "read: $line"
 			eval "$line"
 		fi
@@ -92,26 +94,6 @@ teardown() {
 	if [ -n "${SUID_DUMPABLE_SAVED:-}" ]; then
 		sysctl -q fs.suid_dumpable="$SUID_DUMPABLE_SAVED"
 	fi
-}
-
-# expect STATUS OUTPUT: what the last `run` must have given.
-expect() {
-	if [ "$status" -ne "$1" ] || [ "$output" != "$2" ]; then
-		printf 'expected status %s and output:\n%s\n' "$1" "$2"
-		printf 'got status %s and output:\n%s\n' "$status" "$output"
-		return 1
-	fi
-}
-
-# wait_until CMD...: until CMD succeeds (at most ~5 s).
-wait_until() {
-	local i
-	for i in $(seq 100); do
-		"$@" && return 0
-		sleep 0.05
-	done
-	echo "timed out waiting for: $*"
-	return 1
 }
 
 # The caller holds a host directory on 7 and a host file on 8.
@@ -336,6 +318,7 @@ i386_entry() {
 }
 
 @test "control: on the host, TIOCSTI through each entry does inject into the caller's shell" {
+	require_tiocsti
 	local mode modes="native highbits"
 	if i386_entry; then modes="native i386 highbits"; fi
 	for mode in $modes; do
@@ -349,12 +332,14 @@ i386_entry() {
 }
 
 @test "TIOCSTI fails with EPERM inside hako-run and nothing is injected" {
+	require_tiocsti
 	run ptyrun "$RUN" "$SB" /bin/inject native "$INJECT"
 	expect 0 "$EPERM_OUTPUT"
 	not_injected
 }
 
 @test "TIOCSTI fails with EPERM inside hako-enter and hako-enter --fork" {
+	require_tiocsti
 	start_sandbox
 	run ptyrun "$ENTER" "$PID" /bin/inject native "$INJECT"
 	expect 0 "$EPERM_OUTPUT"
@@ -365,6 +350,7 @@ i386_entry() {
 }
 
 @test "TIOCSTI through the 32-bit entry (int \$0x80) fails with EPERM" {
+	require_tiocsti
 	i386_entry || skip "this kernel faults int \$0x80 from a 64-bit process"
 	run ptyrun "$RUN" "$SB" /bin/inject i386 "$INJECT"
 	expect 0 "$EPERM_OUTPUT"
@@ -376,6 +362,7 @@ i386_entry() {
 }
 
 @test "TIOCSTI with high bits set in the request (0xdeadbeef00005412) fails with EPERM" {
+	require_tiocsti
 	run ptyrun "$RUN" "$SB" /bin/inject highbits "$INJECT"
 	expect 0 "$EPERM_OUTPUT"
 	not_injected
@@ -413,14 +400,12 @@ i386_entry() {
 
 @test "a setuid-root helper run as -u 65534 stays uid 65534 with no capabilities" {
 	# The sandbox is on a filesystem that honours setuid bits...
-	run findmnt -no OPTIONS -T "$SB"
-	[ "$status" -eq 0 ]
-	[[ ",$output," != *,nosuid,* ]]
+	require_tmp_suid
 	cp "$ATTACK/ids" "$SB/bin/ids-suid"
 	chmod 4755 "$SB/bin/ids-suid"
 	chmod 755 "$TMP"
 	# ... as the control shows: on the host the helper becomes root.
-	run setpriv --reuid=65534 --regid=65534 --clear-groups "$SB/bin/ids-suid"
+	run "${AS_USER[@]}" "$SB/bin/ids-suid"
 	expect 0 "uid=65534 euid=0 suid=0 caps=some"
 
 	run "$RUN" -u 65534 "$SB" /bin/ids-suid
@@ -445,13 +430,7 @@ enter_and_wait() {
 	ENTERED=$!
 	track "$ENTERED"
 	# The parent waits once the command runs: its child's name is sleep.
-	wait_until child_is_sleep "$ENTERED"
-}
-
-child_is_sleep() {
-	local child
-	child=$(cat "/proc/$1/task/$1/children" 2>/dev/null) || return 1
-	[ -n "$child" ] && [ "$(cat "/proc/${child% }/comm" 2>/dev/null)" = sleep ]
+	running_as "$(child_of "$ENTERED")" sleep
 }
 
 @test "hako-enter --fork: the sandbox cannot open the waiting parent's exe or mem (-u 65534)" {
@@ -476,22 +455,19 @@ child_is_sleep() {
 }
 
 @test "hako-enter --fork: the sandbox cannot open the waiting parent's exe or mem (rootless)" {
+	require_unpriv_userns
 	# An unprivileged user's sandbox: its root is that user, and so is
 	# the waiting hako-enter; only PR_SET_DUMPABLE 0 keeps them apart.
-	local as_nobody="setpriv --reuid=65534 --regid=65534 --clear-groups"
 	write_init "$SB" "$HOSTPROC_INIT"
 	chmod 755 "$TMP"
 	mkdir "$TMP/run"
-	chown 65534 "$TMP/run"
-	$as_nobody "$RUN" -p "$TMP/run/pid" "$SB" sleep 1000 </dev/null >"$TMP/sandbox.log" 2>&1 3>&- &
-	track $!
-	wait_for "$TMP/run/pid" || { cat "$TMP/sandbox.log"; false; }
-	PID=$(cat "$TMP/run/pid")
-	$as_nobody "$ENTER" --fork "$PID" sleep 1000 </dev/null >"$TMP/enter.log" 2>&1 3>&- &
+	chown $UNPRIV "$TMP/run"
+	start_bg as_user "$TMP/run/pid" "$SB" sleep 1000
+	"${AS_USER[@]}" "$ENTER" --fork "$PID" sleep 1000 </dev/null >"$TMP/enter.log" 2>&1 3>&- &
 	ENTERED=$!
 	track "$ENTERED"
-	wait_until child_is_sleep "$ENTERED"
-	run $as_nobody "$ENTER" --fork "$PID" /bin/procopen "/hostproc/$ENTERED/exe" "/hostproc/$ENTERED/mem"
+	running_as "$(child_of "$ENTERED")" sleep
+	run as_user "$ENTER" --fork "$PID" /bin/procopen "/hostproc/$ENTERED/exe" "/hostproc/$ENTERED/mem"
 	expect 0 "/hostproc/$ENTERED/exe: Permission denied
 /hostproc/$ENTERED/mem: Permission denied"
 }
@@ -513,21 +489,19 @@ no_own_fd_dir() {
 }
 
 @test "no descriptor of hako's reaches -c: root -U, rootless -u, hako-enter --fork into both" {
+	require_unpriv_userns
 	chmod 755 "$TMP"
 	TARGET=("$SB")
 	no_own_fd_dir "$RUN" -U
 	no_own_fd_dir "$RUN" -U -u 1000
 
 	chown -R 65534:65534 "$SB"
-	no_own_fd_dir setpriv --reuid=65534 --regid=65534 --clear-groups "$RUN" -u 1000
+	no_own_fd_dir "${AS_USER[@]}" "$RUN" -u 1000
 
-	setpriv --reuid=65534 --regid=65534 --clear-groups "$RUN" -p "$TMP/sb/tmp/pid" -u 1000 \
-		"$SB" sleep 1000 </dev/null >/dev/null 2>&1 3>&- &
-	track $!
-	wait_for "$SB/tmp/pid"
-	TARGET=("$(cat "$SB/tmp/pid")")
-	no_own_fd_dir setpriv --reuid=65534 --regid=65534 --clear-groups "$ENTER" --fork -u 1000
-	no_own_fd_dir setpriv --reuid=65534 --regid=65534 --clear-groups "$ENTER" --fork
+	start_bg as_user "$SB/tmp/pid" -u 1000 "$SB" sleep 1000
+	TARGET=("$BOX")
+	no_own_fd_dir "${AS_USER[@]}" "$ENTER" --fork -u 1000
+	no_own_fd_dir "${AS_USER[@]}" "$ENTER" --fork
 }
 
 # ---------------------------------------------------------------------------
@@ -562,15 +536,6 @@ no_own_fd_dir() {
 
 # ---------------------------------------------------------------------------
 # hako-enter joins every namespace, all at once
-
-# ns_links PID [pid|pid_for_children]: the seven namespace links of PID,
-# one per line; the pid one as named.
-ns_links() {
-	local n
-	for n in user mnt uts ipc net "${2:-pid}" cgroup; do
-		echo "$n $(readlink "/proc/$1/ns/$n")"
-	done
-}
 
 check_joined() {
 	local sandbox entered child
@@ -610,22 +575,25 @@ check_joined() {
 }
 
 @test "hako-enter into a sandbox that is dying joins fully or fails with 125, never half" {
-	local i n pid fork sup links expected tracked full=0 refused=0 killed=0
+	local i pf pid fork sup links expected tracked full=0 refused=0 killed=0
 	tracked=$(<"$TMP/pids")
+	# The pid file is a FIFO the test holds open: each sandbox's pid is
+	# read the moment hako-run writes it (the sandbox lives 40 ms).
+	mkfifo "$TMP/pf"
+	exec {pf}<>"$TMP/pf"
 	for i in $(seq 200); do
-		rm -f "$TMP/pf" "$TMP/links"
+		rm -f "$TMP/links"
+		# sleep 0.04 is the sandbox's short life, under test.
 		HAKO_TEST_LINKS="$TMP/links" "$RUN" -p "$TMP/pf" "$SB" sleep 0.04 \
 			</dev/null >/dev/null 2>&1 3>&- &
 		sup=$!
 		track "$sup"
-		# Closely: the sandbox lives 40 ms.
-		for ((n = 0; n < 100000; n++)); do [ -s "$TMP/pf" ] && break; done
-		[ -s "$TMP/pf" ] || { echo "attempt $i: the sandbox did not start"; false; }
-		pid=$(<"$TMP/pf")
+		read -r -t 10 -u "$pf" pid || { echo "attempt $i: the sandbox did not start"; false; }
 		links=$(<"$TMP/links")
 		fork=
 		[ $((i % 2)) -eq 0 ] || fork=--fork
-		# Enter at a different moment of the sandbox's short life each time.
+		# Enter at a different moment of the sandbox's short life each
+		# time: this delay is what the test varies, not a wait.
 		[ $((i % 6)) -eq 0 ] || sleep "0.0$((i % 6))"
 		run "$ENTER" $fork "$pid" /bin/whereami
 		if [ -n "$fork" ]; then
@@ -653,6 +621,7 @@ check_joined() {
 		wait "$sup" || true
 		printf '%s\n' "$tracked" > "$TMP/pids"
 	done
+	exec {pf}<&-
 	echo "joined $full, refused $refused, killed $killed"
 	echo "# joined $full, refused $refused, killed $killed" >&3
 	[ "$full" -gt 0 ]

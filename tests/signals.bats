@@ -2,7 +2,7 @@
 # Signals and the terminal: once the command runs, hako-run passes signals
 # on to the sandbox's pid 1 as the command would get them outside a
 # sandbox (Ctrl-C, Ctrl-Z, kill, supervisors); -I puts a minimal init in
-# as pid 1. Terminal tests drive a real pseudo-terminal (ptyexpect.py).
+# as pid 1. Terminal tests drive a real pseudo-terminal (ptydrive.py).
 
 bats_require_minimum_version 1.5.0
 load helper
@@ -32,7 +32,7 @@ setup() {
 			trap "echo got ${a%%:*}; ${a#*:}" "${a%%:*}"
 		done
 		echo ready
-		while :; do sleep 0.05; done
+		while :; do sleep 0.05; done  # runs until a signal ends it
 	EOF2
 	chmod 755 "$SB/bin/catcher"
 }
@@ -41,24 +41,36 @@ teardown() {
 	sandbox_teardown
 }
 
-# drive STEP... -- COMMAND...: COMMAND under a pseudo-terminal (see
-# tests/ptyexpect.py); output and status as bats' run gives them.
+# drive STEP... -- COMMAND...: COMMAND under a pseudo-terminal (ptydrive);
+# status and output are COMMAND's, as bats' run would give them, without
+# ptydrive's last two lines (a timeout leaves status 99 and all of it).
 drive() {
-	run "$PYTHON" "$BATS_TEST_DIRNAME/ptyexpect.py" "$@"
-	echo "status=$status"
+	local text
+	run ptydrive "$@"
+	echo "ptydrive: status=$status"
 	echo "$output"
+	[ "$status" -eq 0 ] || return 0
+	text=${output%$'\n'mode *}
+	status=${text##*status }
+	text=${text%status *}
+	output=${text%$'\n'}
+	mapfile -t lines <<<"$output"
 }
 
-# catch_bg [hako-run options] -- [catcher args]: a catcher in the
-# background (SUP, BOX as start_bg sets them), ready.
+# catch_bg [as_user] [hako-run options] -- [catcher args]: a catcher in
+# the background (SUP, BOX as start_bg sets them), ready.
 catch_bg() {
-	local opts=()
+	local as=() opts=()
+	if [ "$1" = as_user ]; then
+		as=(as_user)
+		shift
+	fi
 	while [ "$1" != -- ]; do
 		opts+=("$1")
 		shift
 	done
 	shift
-	start_bg "$TMP/pid" "${opts[@]}" "$SB" /bin/catcher "$@"
+	start_bg "${as[@]}" "$TMP/pid" "${opts[@]}" "$SB" /bin/catcher "$@"
 	wait_grep "$TMP/bg.out" '^ready$'
 }
 
@@ -112,7 +124,7 @@ job_status() {
 # bash_i STEP...: an interactive bash under a pseudo-terminal, with a
 # plain prompt, driven by STEPs; it ends with `exit`.
 bash_i() {
-	drive 'expect:\$ $' "$@" 'send:exit\n' -- \
+	drive 'match=\$ $' "$@" 'send=exit\n' -- \
 		env -i PATH="$PATH" PS1='$ ' TERM=dumb INPUTRC=/dev/null \
 		bash --norc --noprofile -i
 }
@@ -120,8 +132,8 @@ bash_i() {
 # --- under a terminal ------------------------------------------------------
 
 @test "terminal: Ctrl-C to a command that catches SIGINT runs its handler once a key, the sandbox goes on" {
-	drive 'expect:ready' 'send:\x03' 'expect:caught' 'send:\x03' 'expect:caught' \
-		'send:x\n' 'expect:end x' -- \
+	drive 'match=ready' 'send=\x03' 'match=caught' 'send=\x03' 'match=caught' \
+		'send=x\n' 'match=end x' -- \
 		"$RUN" "$SB" /bin/sh -c 'trap "echo caught" INT; echo ready; until read x; do :; done; echo end $x'
 	[ "$status" -eq 0 ]
 	[ "$(grep -c caught <<<"$output")" -eq 2 ]
@@ -130,17 +142,19 @@ bash_i() {
 }
 
 @test "terminal: Ctrl-C to cat ends with 130, Ctrl-\\ with 131" {
-	drive 'expect:ready' 'send:\x03' -- \
-		"$RUN" "$SB" /bin/sh -c 'echo ready; exec cat'
+	# The key once cat runs (it echoes a line typed): the shell before
+	# it, as pid 1 with no handler, would not die of it.
+	drive 'send=x\n' 'match=x\n(.*\n)?x\n' 'send=\x03' -- \
+		"$RUN" "$SB" /bin/sh -c 'exec cat'
 	[ "$status" -eq 130 ]
-	drive 'expect:ready' 'send:\x1c' -- \
-		"$RUN" "$SB" /bin/sh -c 'echo ready; exec cat'
+	drive 'send=x\n' 'match=x\n(.*\n)?x\n' 'send=\x1c' -- \
+		"$RUN" "$SB" /bin/sh -c 'exec cat'
 	[ "$status" -eq 131 ]
 	assert_clean
 }
 
 @test "terminal: Ctrl-\\ to a command that catches SIGQUIT reaches its handler once, the sandbox goes on" {
-	drive 'expect:ready' 'send:\x1c' 'expect:caught' 'send:x\n' 'expect:end x' -- \
+	drive 'match=ready' 'send=\x1c' 'match=caught' 'send=x\n' 'match=end x' -- \
 		"$RUN" "$SB" /bin/sh -c 'trap "echo caught" QUIT; echo ready; until read x; do :; done; echo end $x'
 	[ "$status" -eq 0 ]
 	[ "$(grep -c caught <<<"$output")" -eq 1 ]
@@ -148,33 +162,33 @@ bash_i() {
 }
 
 @test "terminal: Ctrl-Z under an interactive bash stops the job, pid 1 in state T; fg resumes it; Ctrl-C then gives 130" {
-	bash_i "send:$RUN -p $TMP/pid $SB /bin/sh -c 'echo re\"\"ady; exec cat'\n" \
-		'expect:ready' 'send:hello\n' 'expect:hello\n(.*\n)?hello' \
-		'send:\x1a' 'expect:\[1\]\+ +Stopped' \
-		'send:jobs -l\n' 'expect:\[1\]\+ +[0-9]+ Stopped' \
-		"send:sed -n 's/.*) \\\\(.\\\\).*/pid1=\\\\1/p' /proc/\$(cat $TMP/pid)/stat\n" \
-		'expect:pid1=T' \
-		'send:fg\n' 'expect:fg\n[^\n]*exec cat' 'send:again\n' 'expect:again\n(.*\n)?again' \
-		'send:\x03' 'expect:\$ $' 'send:echo "status=$?"\n' 'expect:status=130'
+	bash_i "send=$RUN -p $TMP/pid $SB /bin/sh -c 'echo re\"\"ady; exec cat'\n" \
+		'match=ready' 'send=hello\n' 'match=hello\n(.*\n)?hello' \
+		'send=\x1a' 'match=\[1\]\+ +Stopped' \
+		'send=jobs -l\n' 'match=\[1\]\+ +[0-9]+ Stopped' \
+		"send=sed -n 's/.*) \\\\(.\\\\).*/pid1=\\\\1/p' /proc/\$(cat $TMP/pid)/stat\n" \
+		'match=pid1=T' \
+		'send=fg\n' 'match=fg\n[^\n]*exec cat' 'send=again\n' 'match=again\n(.*\n)?again' \
+		'send=\x03' 'match=\$ $' 'send=echo "status=$?"\n' 'match=status=130'
 	[ "$status" -eq 0 ]
 	assert_clean
 }
 
 @test "terminal: Ctrl-Z, bg and fg with -I: the command stops and goes on as outside a sandbox; Ctrl-C gives 130" {
-	bash_i "send:$RUN -I -p $TMP/pid $SB /bin/sh -c 'echo re\"\"ady; exec cat'\n" \
-		'expect:ready' 'send:\x1a' 'expect:\[1\]\+ +Stopped' \
-		'send:fg\n' 'expect:fg\n[^\n]*exec cat' 'send:again\n' 'expect:again\n(.*\n)?again' \
-		'send:\x03' 'expect:\$ $' 'send:echo "status=$?"\n' 'expect:status=130'
+	bash_i "send=$RUN -I -p $TMP/pid $SB /bin/sh -c 'echo re\"\"ady; exec cat'\n" \
+		'match=ready' 'send=\x1a' 'match=\[1\]\+ +Stopped' \
+		'send=fg\n' 'match=fg\n[^\n]*exec cat' 'send=again\n' 'match=again\n(.*\n)?again' \
+		'send=\x03' 'match=\$ $' 'send=echo "status=$?"\n' 'match=status=130'
 	[ "$status" -eq 0 ]
 	assert_clean
 }
 
 @test "terminal: with -I, Ctrl-C to a command that catches it runs the handler once; to cat, 130" {
-	drive 'expect:ready' 'send:\x03' 'expect:caught' 'send:x\n' 'expect:end x' -- \
+	drive 'match=ready' 'send=\x03' 'match=caught' 'send=x\n' 'match=end x' -- \
 		"$RUN" -I "$SB" /bin/sh -c 'trap "echo caught" INT; echo ready; until read x; do :; done; echo end $x'
 	[ "$status" -eq 0 ]
 	[ "$(grep -c caught <<<"$output")" -eq 1 ]
-	drive 'expect:ready' 'send:\x03' -- \
+	drive 'match=ready' 'send=\x03' -- \
 		"$RUN" -I "$SB" /bin/sh -c 'echo ready; exec cat'
 	[ "$status" -eq 130 ]
 	assert_clean
@@ -366,41 +380,27 @@ bash_i() {
 }
 
 @test "kill: rootless (as an ordinary user) and -U, signals behave the same" {
-	local as=(setpriv --reuid=65534 --regid=65534 --clear-groups) mode
-	chown -R 65534:65534 "$TMP"
+	require_unpriv_userns
+	local mode
+	chown -R $UNPRIV:$UNPRIV "$TMP"
 	chmod 755 "$TMP"
-	for mode in rootless "-U" "rootless -u 1000"; do
-		rm -f "$TMP/pid" "$TMP/bg.out"
-		case $mode in
-		rootless) "${as[@]}" "$RUN" -p "$TMP/pid" "$SB" /bin/catcher USR1: 'TERM:exit 8' \
-				</dev/null >"$TMP/bg.out" 2>&1 & ;;
-		-U) "$RUN" -U -p "$TMP/pid" "$SB" /bin/catcher USR1: 'TERM:exit 8' \
-				</dev/null >"$TMP/bg.out" 2>&1 & ;;
-		*) "${as[@]}" "$RUN" -u 1000 -g 1000 -p "$TMP/pid" "$SB" /bin/catcher USR1: 'TERM:exit 8' \
-				</dev/null >"$TMP/bg.out" 2>&1 & ;;
-		esac
-		SUP=$!
-		track "$SUP"
-		wait_for "$TMP/pid"
-		BOX=$(cat "$TMP/pid")
-		wait_grep "$TMP/bg.out" '^ready$'
+	for mode in as_user -U "as_user -u 1000 -g 1000"; do
+		rm -f "$TMP/pid"
+		# shellcheck disable=SC2086 # the words of a mode
+		catch_bg $mode -- USR1: 'TERM:exit 8'
 		kill -USR1 "$SUP"
 		wait_grep "$TMP/bg.out" '^got USR1$'
 		kill -TERM "$SUP"
 		ended_with 8
 		# Not caught: 129, as before.
 		rm -f "$TMP/pid"
-		"${as[@]}" "$RUN" -p "$TMP/pid" "$SB" /bin/sleep 100 </dev/null >/dev/null 2>&1 &
-		SUP=$!
-		track "$SUP"
-		wait_for "$TMP/pid"
-		BOX=$(cat "$TMP/pid")
+		start_bg as_user "$TMP/pid" "$SB" /bin/sleep 100
 		running_as "$BOX" sleep
 		kill -HUP "$SUP"
 		ended_with 129
 	done
 	# -I as an ordinary user
-	run "${as[@]}" "$RUN" -I "$SB" /bin/sh -c 'kill -TERM $$; echo alive'
+	run as_user "$RUN" -I "$SB" /bin/sh -c 'kill -TERM $$; echo alive'
 	[ "$status" -eq 143 ]
 	[ "$output" = "" ]
 	assert_clean
@@ -464,7 +464,7 @@ for i in 1 2 3; do /bin/true; done; sleep 100 &'
 # (through the sandbox's root) and prints "COUNT STATE" of pid 1's children
 # once they have settled as expected ($1 = what to wait for).
 orphans50() {
-	local want=$1 i kids
+	local want=$1
 	shift
 	# busybox sh gives a background job /dev/null: a plain file will do.
 	mkdir -p "$SB/dev"
@@ -473,18 +473,23 @@ orphans50() {
 		sh -c "(until [ -e /tmp/go ]; do sleep 0.02; done) &"
 	done; exec sleep 100'
 	running_as "$BOX" "$([ "$1" = -I ] && echo hako-run || echo sleep)"
-	for i in $(seq 200); do
-		[ "$(ps -o comm= --ppid "$BOX" | grep -c '^sh$')" -ge 50 ] && break
-		sleep 0.02
-	done
+	wait_until waiting_orphans "$BOX"
 	echo x > "/proc/$BOX/root/tmp/go"
-	for i in $(seq 250); do
-		kids=$(ps -o state=,comm= --ppid "$BOX" | sort | uniq -c | awk '{$1=$1; print}' | paste -sd,)
-		[ "$kids" = "$want" ] && break
-		sleep 0.02
-	done
-	echo "children of pid 1: $kids"
-	[ "$kids" = "$want" ]
+	wait_until children_are "$BOX" "$want" || { echo "children of pid 1: $(children "$BOX")"; return 1; }
+}
+
+# children PID: "COUNT STATE COMM" of PID's children, comma-separated.
+children() {
+	ps -o state=,comm= --ppid "$1" | sort | uniq -c | awk '{$1=$1; print}' | paste -sd,
+}
+
+children_are() {
+	[ "$(children "$1")" = "$2" ]
+}
+
+# waiting_orphans PID: PID has all 50 of orphans50's shells as children.
+waiting_orphans() {
+	[ "$(ps -o comm= --ppid "$1" | grep -c '^sh$')" -ge 50 ]
 }
 
 @test "-I: 50 orphans that exit leave no zombie (without -I they stay zombies of pid 1)" {

@@ -53,6 +53,8 @@ def one(run, sandbox, tmp, rng, worker):
     p = subprocess.Popen([run] + opts + [sandbox] + cmd,
                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                          stderr=subprocess.DEVNULL)
+    # The random delays are the test (signals at random moments of the
+    # start and the run), not waits for anything.
     time.sleep(rng.uniform(0, 0.02))
     for s in sent:
         try:

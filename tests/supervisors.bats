@@ -30,39 +30,31 @@ teardown() {
 	sandbox_teardown
 }
 
-# Nothing left (see helper.bash), and the sandbox's pid 1 gone too.
-assert_clean() {
-	nothing_left 200
-	gone "$BOX"
-}
-
 # started N: the daemon has said "started" N times; BOX is the sandbox.
 started() {
-	local i
-	for i in $(seq 250); do
-		[ "$(grep -c '^started' "$SVC/daemon.log" 2>/dev/null)" = "$1" ] && break
-		sleep 0.02
-	done
-	echo "log: $(cat "$SVC/daemon.log")"
-	[ "$(grep -c '^started' "$SVC/daemon.log")" = "$1" ]
+	wait_until started_times "$1" || { echo "log: $(cat "$SVC/daemon.log")"; return 1; }
 	wait_for "$SVC/hako.pid"
 	BOX=$(cat "$SVC/hako.pid")
 }
 
+started_times() {
+	[ "$(grep -c '^started' "$SVC/daemon.log" 2>/dev/null)" = "$1" ]
+}
+
 # log_is TEXT: the daemon's whole log, once it has that many lines.
 log_is() {
-	local i want
-	want=$(printf '%s\n' "$@")
-	for i in $(seq 250); do
-		[ "$(sed 's/, pid [0-9]*$//' "$SVC/daemon.log")" = "$want" ] && return 0
-		sleep 0.02
-	done
+	wait_until log_now "$(printf '%s\n' "$@")" && return 0
 	echo "log: $(cat "$SVC/daemon.log")"
-	echo "want: $want"
+	echo "want: $(printf '%s\n' "$@")"
 	return 1
 }
 
+log_now() {
+	[ "$(sed 's/, pid [0-9]*$//' "$SVC/daemon.log")" = "$1" ]
+}
+
 @test "s6: s6-supervise runs the example service; -h and -1 reach the daemon, -d stops it gracefully, -u starts it again, -t restarts it, -dx leaves nothing" {
+	require_commands s6-supervise s6-svc s6-svstat s6-svok
 	SUPERVISOR=s6
 	s6-supervise "$SVC" &
 	SUP_PID=$!
@@ -85,10 +77,12 @@ log_is() {
 		started "stopping: state saved" started
 	s6-svc -wD -T 10000 -dx "$SVC"
 	gone "$SUP_PID"
+	gone "$BOX"
 	assert_clean
 }
 
 @test "runit: runsv runs the example service; sv hup and sv 1 reach the daemon, sv down stops it gracefully, sv up and restart, sv exit leaves nothing" {
+	require_commands runsv sv
 	SUPERVISOR=runit
 	runsv "$SVC" &
 	SUP_PID=$!
@@ -111,19 +105,18 @@ log_is() {
 		started "stopping: state saved" started
 	sv -w 10 exit "$SVC"
 	gone "$SUP_PID"
+	gone "$BOX"
 	assert_clean
 }
 
 @test "s6: kill of the service (s6-svc -k) kills hako-run and the sandbox with it" {
+	require_commands s6-supervise s6-svc s6-svstat s6-svok
 	SUPERVISOR=s6
 	touch "$SVC/down"
 	s6-supervise "$SVC" &
 	SUP_PID=$!
 	track "$SUP_PID"
-	for _ in $(seq 250); do
-		s6-svok "$SVC" && break
-		sleep 0.02
-	done
+	wait_until s6-svok "$SVC"
 	s6-svc -u "$SVC"
 	started 1
 	s6-svc -wd -T 10000 -k -d "$SVC"
@@ -131,5 +124,6 @@ log_is() {
 	log_is started
 	s6-svc -wD -T 10000 -x "$SVC"
 	gone "$SUP_PID"
+	gone "$BOX"
 	assert_clean
 }

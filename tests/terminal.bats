@@ -15,25 +15,13 @@ setup_file() {
 setup() {
 	sandbox_setup
 	cp "$STEAL" "$SB/bin/ttysteal"
-	"$RUN" -p "$TMP/pid" "$SB" sleep 1000 </dev/null >"$TMP/sandbox.log" 2>&1 3>&- &
-	track $!
-	wait_for "$TMP/pid"
-	PID=$(cat "$TMP/pid")
+	start_sandbox
 	running_as "$PID" sleep
 	ROOT=/proc/$PID/root
 }
 
 teardown() {
 	sandbox_teardown
-}
-
-# expect STATUS OUTPUT: what the last `run` must have given.
-expect() {
-	if [ "$status" -ne "$1" ] || [ "$output" != "$2" ]; then
-		printf 'expected status %s and output:\n%s\n' "$1" "$2"
-		printf 'got status %s and output:\n%s\n' "$status" "$output"
-		return 1
-	fi
 }
 
 # The entered command, as a user's shell would be: a process (a child, so

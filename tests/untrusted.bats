@@ -19,9 +19,7 @@ setup_file() {
 
 setup() {
 	load helper
-	sandbox_setup
-	chown -R $UNPRIV:$UNPRIV "$TMP"
-	chmod 755 "$TMP"
+	rootless_setup
 	# The command's plant: a tmpfs of its own over /bin (root of the
 	# nested user namespace owns the command's mount namespace, and new
 	# mounts are allowed there), holding busybox and a /bin/sh that notes
@@ -50,6 +48,7 @@ exec /bin/busybox sh "$@"
 X
 chmod 755 /bin/sh
 echo ready > /tmp/ready
+# the command runs until the test ends it
 while :; do /bin/busybox sleep 1; done
 EOF
 }
@@ -58,14 +57,16 @@ teardown() {
 	sandbox_teardown
 }
 
-# start_planted RUNNER...: start the sandbox with the plant as its command
-# and wait until it is in place; PID is then the sandbox's pid. RUNNER is
-# a program (not a shell function), so that the tracked pid is hako-run's.
+# start_planted [as_user] [hako-run options]: start the sandbox with the
+# plant as its command (start_bg) and wait until it is in place; PID is
+# then the sandbox's pid.
 start_planted() {
-	"$@" -p "$TMP/pid" "$SB" /bin/sh /plant > "$TMP/out" 2>&1 &
-	track $!
-	wait_for "$TMP/pid"
-	PID=$(cat "$TMP/pid")
+	local as=()
+	if [ "${1:-}" = as_user ]; then
+		as=(as_user)
+		shift
+	fi
+	start_bg "${as[@]}" "$TMP/pid" "$@" "$SB" /bin/sh /plant
 	wait_for "/proc/$PID/root/tmp/ready"
 }
 
@@ -77,7 +78,7 @@ evidence() {
 }
 
 @test "planted: rootless, a program the command planted runs from hako-enter with the command's powers, not the sandbox's root's (host name, capabilities)" {
-	start_planted "${AS_USER[@]}" "$RUN"
+	start_planted as_user
 	# Control: the command itself may not set the host name.
 	[ "$(cat "/proc/$PID/root/tmp/own")" = own-hostname-refused ]
 	run as_user "$ENTER" "$PID" /bin/sh -c 'echo entered'
@@ -92,7 +93,7 @@ evidence() {
 }
 
 @test "planted: rootless, hako-enter --fork runs a planted program with the command's powers too" {
-	start_planted "${AS_USER[@]}" "$RUN"
+	start_planted as_user
 	run as_user "$ENTER" -f "$PID" /bin/sh -c 'echo entered'
 	[ "$status" -eq 0 ]
 	[ "$output" = entered ]
@@ -103,7 +104,7 @@ evidence() {
 
 @test "planted: root -U, host root's hako-enter runs a planted program with the command's powers" {
 	chown -R 0:0 "$SB"
-	start_planted "$RUN" -U
+	start_planted -U
 	[ "$(cat "/proc/$PID/root/tmp/own")" = own-hostname-refused ]
 	run "$ENTER" "$PID" /bin/sh -c 'echo entered'
 	[ "$status" -eq 0 ]
@@ -114,7 +115,7 @@ evidence() {
 }
 
 @test "planted: rootless, with --fork a planted program is in the sandbox's pid namespace and cannot name the caller; control: without --fork it can signal the caller (the man page says to use --fork)" {
-	start_planted "${AS_USER[@]}" "$RUN"
+	start_planted as_user
 	# The caller: a shell of the unprivileged user, which runs hako-enter
 	# as its child (not exec).
 	run as_user sh -c '"$0" -f "$1" /bin/sh -c "echo entered"' "$ENTER" "$PID"
