@@ -10,13 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "common.h"
-#include "filter.h"
+#include "exec.h"
 #include "format.h"
 #include "forward.h"
 #include "hygiene.h"
@@ -376,6 +375,35 @@ static int join(pid_t pid)
 	return self;
 }
 
+/* The identity the command takes. In a joined user namespace (HOST_PROC,
+ * the host's /proc, not -1) it is that namespace's root unless told
+ * otherwise: our own ids may mean nothing (or host root) there. It is
+ * then taken here, before there is a child: outside the sandbox's pid
+ * namespace nothing in it can see us, also not while a nested user
+ * namespace is being made (see userns_nest()). The waiting parent then
+ * holds no more privilege than the command. */
+static struct ident command_ident(const struct opts *o, int host_proc)
+{
+	struct ident id = o->id;
+
+	if (host_proc < 0)
+		return id;
+	id.set_uid = id.set_gid = true;
+	if (!o->id.set_uid)
+		id.uid = 0;
+	if (!o->id.set_gid)
+		id.gid = 0;
+	if (!userns_maps(&id, host_proc)) {
+		/* A new user namespace needs our ids mapped in this one,
+		 * which host root's are not in a rootless sandbox's, nor is
+		 * its root in the command's when it was started with -u. */
+		userns_become_mapped(host_proc);
+		userns_nest(&id, host_proc);
+	}
+	close(host_proc);
+	return id;
+}
+
 int main(int argc, char *argv[])
 {
 	static char sh[] = "/bin/sh";
@@ -386,10 +414,10 @@ int main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o;
-	struct ident id;
+	struct exec_plan plan;
 	bool fork_mode = false;
 	char **cmd;
-	int c, userns, master = -1;
+	int c, host_proc, master = -1;
 	pid_t pid, child;
 
 	opts_init(&o, argc);
@@ -412,66 +440,25 @@ int main(int argc, char *argv[])
 	if (fork_mode)
 		master = relay_open();
 
-	/* Nothing in the sandbox may open our /proc files while we are in
-	 * its namespaces. */
-	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
-		die_errno("cannot clear dumpable");
-	userns = join(pid);
-	/* In a joined user namespace we become its root unless told
-	 * otherwise: our own ids may mean nothing (or host root) there. */
-	id = o.id;
-	if (userns >= 0) {
-		id.set_uid = id.set_gid = true;
-		if (!o.id.set_uid)
-			id.uid = 0;
-		if (!o.id.set_gid)
-			id.gid = 0;
-	}
-
-	/* The identity is taken here, before there is a child: outside the
-	 * sandbox's pid namespace nothing in it can see us, also not while
-	 * a nested user namespace is being made (see userns_nest()). The
-	 * waiting parent then holds no more privilege than the command. */
-	if (userns >= 0) {
-		if (!userns_maps(&id, userns)) {
-			/* A new user namespace needs our ids mapped in this
-			 * one, which host root's are not in a rootless
-			 * sandbox's, nor is its root in the command's when
-			 * it was started with -u. */
-			userns_become_mapped(userns);
-			userns_nest(&id, userns);
-		}
-		close(userns);
-	}
-	become(&id, userns >= 0);
-
-	/* The rest of the command's hygiene, in hako-run(1)'s order, done here
-	 * where a child inherits it: every signal disposition the default,
-	 * and with --fork every signal blocked before the child exists (so
-	 * that one that exits at once, or a signal that comes before we
-	 * wait, is still seen). None of our own descriptors but the
-	 * pseudo-terminal's master is left when the working directory and
-	 * the command are looked up. */
-	default_signals();
-	if (fork_mode)
-		forward_block();
-	new_session_keyring();
-	no_new_privs();
-	close_inherited(o.keep, o.nkeep, master);
-	if (o.dir[0] != '/' && chdir("/") < 0)
-		die_errno("cannot change directory to /");
-	if (chdir(o.dir) < 0)
-		die_errno("cannot change directory to %s", o.dir);
-	forbid_tty_injection();
-
-	if (!fork_mode) {
-		unblock_signals();
-		leave_caller_session(o.new_session);
-		exec_command(cmd, o.env);
-	}
-	/* A child that fails says why and exits 125, 126 or 127. Until it
-	 * has executed the command we are suspended, every signal pending;
-	 * SIGKILL still ends us (and it, see spawn.h). */
+	not_dumpable();
+	host_proc = join(pid);
+	plan = (struct exec_plan){
+		.id = command_ident(&o, host_proc), .in_userns = host_proc >= 0,
+		.start_fd = -1, .own = master, .keep = o.keep, .nkeep = o.nkeep,
+		.dir = o.dir,
+	};
+	/* The command's last steps (see exec.h), the same as hako-run's.
+	 * With --fork they are done here, where the child inherits them,
+	 * but the last ones, which the child takes itself. */
+	exec_prepare(&plan);
+	if (!fork_mode)
+		exec_finish(cmd, o.env, o.new_session, -1, -1);
+	/* Every signal blocked before the child exists, so that one that
+	 * exits at once, or a signal that comes before we wait, is still
+	 * seen. A child that fails says why and exits 125, 126 or 127.
+	 * Until it has executed the command we are suspended, every signal
+	 * pending; SIGKILL still ends us (and it, see spawn.h). */
+	forward_block();
 	if (master >= 0)
 		return relay_run(master, cmd, o.env);
 	child = spawn_command(cmd, o.env, o.new_session, -1);

@@ -1,0 +1,137 @@
+#!/usr/bin/env bats
+# The command's last steps (see src/exec.h, and hako-run(1) step 6,
+# hako-enter(1)): the same calls in the same order in both tools, watched
+# with strace, and what the order is for (the session keyring belongs to
+# the command's user).
+
+bats_require_minimum_version 1.5.0
+load helper
+
+setup_file() {
+	export PROGS_DIR="$BATS_FILE_TMPDIR/progs"
+	build_static progs keyowner
+}
+
+setup() {
+	sandbox_setup
+	cp "$PROGS_DIR/keyowner" "$SB/bin/keyowner"
+}
+
+teardown() {
+	sandbox_teardown
+}
+
+TRACED=prctl,setgroups,setresgid,setresuid,seccomp,keyctl,rt_sigaction,close_range,chdir,rt_sigprocmask,setsid,execve,clone,clone3
+
+# traced CMD...: CMD under strace -f (in $TMP/trace), its status checked.
+traced() {
+	strace -f -qq -o "$TMP/trace" -e trace="$TRACED" "$@" </dev/null
+}
+
+# steps PID: what PID did of the command's last steps, one word each,
+# repeats folded: from its last setgroups (the identity), or from its
+# start when it has none (a child that executes the command), until it
+# starts a child or executes the command.
+steps() {
+	awk -v pid="$1" '
+	$1 != pid || stop { next }
+	/ setgroups\(/ { n = 0; last = "" }
+	/ setgroups\(/ { s = "groups" }
+	/ setresgid\(/ { s = "gid" }
+	/ setresuid\(/ { s = "uid" }
+	/ prctl\(PR_SET_DUMPABLE, SUID_DUMP_DISABLE/ { s = "not-dumpable" }
+	/ prctl\(PR_SET_NO_NEW_PRIVS, 1/ { s = "no_new_privs" }
+	/ (prctl\(PR_SET_SECCOMP|seccomp\()/ { s = "filter" }
+	/ prctl\(PR_SET_PDEATHSIG, SIGKILL/ { s = "death-signal" }
+	/ keyctl\(KEYCTL_JOIN_SESSION_KEYRING/ { s = "keyring" }
+	/ rt_sigaction\(SIGHUP, \{sa_handler=SIG_DFL/ { s = "dispositions" }
+	/ close_range\(/ { s = "close" }
+	/ chdir\(/ { s = "chdir" }
+	/ rt_sigprocmask\(SIG_SETMASK, \[\]/ { s = "mask" }
+	/ setsid\(/ { s = "session" }
+	/ execve\("\/bin\/keyowner"/ { s = "exec"; stop = 1 }
+	/ (clone|clone3)\(/ { s = "child" }
+	s != "" && s != last { out[++n] = s; last = s }
+	s == "child" && seen_id { stop = 1 }
+	s == "groups" { seen_id = 1 }
+	{ s = "" }
+	END { for (i = 1; i <= n; i++) printf "%s%s", out[i], i < n ? " " : "\n" }
+	' "$TMP/trace"
+}
+
+# last_steps: the steps of the process that made the command's keyring,
+# then those of the process that executed the command when that is
+# another one (its child).
+last_steps() {
+	local prep cmd
+	prep=$(awk '/keyctl\(KEYCTL_JOIN_SESSION_KEYRING/ { print $1 }' "$TMP/trace")
+	cmd=$(awk '/execve\("\/bin\/keyowner"/ { print $1; exit }' "$TMP/trace")
+	steps "$prep"
+	[ "$prep" = "$cmd" ] || steps "$cmd"
+}
+
+# The two halves in exec.h: the steps in the process that holds the
+# namespaces, and the last ones, in the process that executes the command.
+PREPARE="groups gid uid not-dumpable no_new_privs filter death-signal keyring dispositions close chdir"
+FINISH="mask session exec"
+# A child sets its own death signal.
+CHILD_FINISH="mask session death-signal exec"
+USER_KEYRING="keyring uid 1000 gid 1000"
+
+@test "hako-run: the command's last steps in the documented order" {
+	run traced "$RUN" -u 1000 -g 1000 -c /tmp "$SB" /bin/keyowner
+	[ "$status" -eq 0 ]
+	[ "$output" = "$USER_KEYRING" ]
+	run last_steps
+	echo "$output"
+	[ "$output" = "$PREPARE $FINISH" ]
+}
+
+@test "hako-run -I: the same steps, the last ones in init's child" {
+	run traced "$RUN" -I -u 1000 -g 1000 -c /tmp "$SB" /bin/keyowner
+	[ "$status" -eq 0 ]
+	[ "$output" = "$USER_KEYRING" ]
+	run last_steps
+	echo "$output"
+	[ "$output" = "$PREPARE child
+$CHILD_FINISH" ]
+}
+
+@test "hako-enter: the same steps as hako-run, with no parent to die with" {
+	start_sandbox
+	run traced "$ENTER" -u 1000 -g 1000 -c /tmp "$PID" /bin/keyowner
+	[ "$status" -eq 0 ]
+	[ "$output" = "$USER_KEYRING" ]
+	run last_steps
+	echo "$output"
+	[ "$output" = "${PREPARE/death-signal /} $FINISH" ]
+}
+
+@test "hako-enter --fork: the same steps, the last ones in the child" {
+	start_sandbox
+	run traced "$ENTER" --fork -u 1000 -g 1000 -c /tmp "$PID" /bin/keyowner
+	[ "$status" -eq 0 ]
+	[ "$output" = "$USER_KEYRING" ]
+	run last_steps
+	echo "$output"
+	[ "$output" = "${PREPARE/death-signal /} child
+$CHILD_FINISH" ]
+}
+
+@test "the command's session keyring is its user's: made after the identity" {
+	# Control: a keyring made before the uid changes stays root's.
+	run --separate-stderr keyctl session - setpriv --reuid=1000 \
+		--regid=1000 --clear-groups "$PROGS_DIR/keyowner"
+	[ "$status" -eq 0 ]
+	[ "$output" = "keyring uid 0 gid 0" ]
+	run "$RUN" -u 1000 -g 1000 "$SB" /bin/keyowner </dev/null
+	[ "$status" -eq 0 ]
+	[ "$output" = "$USER_KEYRING" ]
+	start_sandbox
+	run "$ENTER" -u 1000 -g 1000 "$PID" /bin/keyowner </dev/null
+	[ "$status" -eq 0 ]
+	[ "$output" = "$USER_KEYRING" ]
+	run "$ENTER" --fork -u 1000 -g 1000 "$PID" /bin/keyowner </dev/null
+	[ "$status" -eq 0 ]
+	[ "$output" = "$USER_KEYRING" ]
+}
