@@ -404,7 +404,10 @@ static struct ident command_ident(const struct opts *o, int host_proc)
 	return id;
 }
 
-int main(int argc, char *argv[])
+/* The options into O and FORK_MODE, the sandbox's pid into PID; returns
+ * the command. */
+static char **parse(struct opts *o, bool *fork_mode, pid_t *pid, int argc,
+		    char *argv[])
 {
 	static char sh[] = "/bin/sh";
 	static char *default_cmd[] = { sh, NULL };
@@ -413,28 +416,35 @@ int main(int argc, char *argv[])
 		{ "fork", no_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct opts o;
-	struct exec_plan plan;
-	bool fork_mode = false;
-	char **cmd;
-	int c, host_proc, master = -1;
-	pid_t pid, child;
+	int c;
 
-	opts_init(&o, argc);
+	opts_init(o, argc);
 	while ((c = getopt_long(argc, argv, "+:" COMMON_SHORTOPTS "f",
 				longopts, NULL)) != -1) {
-		if (opts_common(&o, c, optarg, usage))
+		if (opts_common(o, c, optarg, usage))
 			continue;
 		if (c == 'f')
-			fork_mode = true;
+			*fork_mode = true;
 		else
 			bad_option(c, argc, argv);
 	}
 	if (optind >= argc)
 		die("must provide sandbox PID");
-	pid = parse_pid(argv[optind]);
-	cmd = optind + 1 < argc ? argv + optind + 1 : default_cmd;
-	opts_finish(&o);
+	*pid = parse_pid(argv[optind]);
+	opts_finish(o);
+	return optind + 1 < argc ? argv + optind + 1 : default_cmd;
+}
+
+int main(int argc, char *argv[])
+{
+	struct opts o;
+	struct exec_plan plan;
+	bool fork_mode = false;
+	char **cmd;
+	int host_proc, master = -1;
+	pid_t pid, child;
+
+	cmd = parse(&o, &fork_mode, &pid, argc, argv);
 	close_inherited(o.keep, o.nkeep, -1);
 	/* The command's own terminal, when it would otherwise get ours. */
 	if (fork_mode)

@@ -99,6 +99,27 @@ static void base_not_bundled(int c, int argc, char *argv[])
 	}
 }
 
+/* A user namespace, implied when not root: rootless, the sandbox's root
+ * is the caller and there is no base to choose; root's -U maps
+ * USERNS_RANGE ids, and others would have no host id. */
+static void check_userns(struct run *r)
+{
+	r->rootless = geteuid() != 0;
+	if (r->rootless)
+		r->userns = true;
+	if (r->rootless && r->base_set)
+		die("invalid user namespace base: %lu (only root chooses one; "
+		    "rootless, the sandbox's root is the caller)", r->base);
+	if (!r->userns || r->rootless)
+		return;
+	if (r->o.id.set_uid && r->o.id.uid >= USERNS_RANGE)
+		die("invalid user: %u (-U maps ids 0-%lu)",
+		    (unsigned)r->o.id.uid, USERNS_RANGE - 1);
+	if (r->o.id.set_gid && r->o.id.gid >= USERNS_RANGE)
+		die("invalid group: %u (-U maps ids 0-%lu)",
+		    (unsigned)r->o.id.gid, USERNS_RANGE - 1);
+}
+
 static void parse(struct run *r, int argc, char *argv[])
 {
 	static char sh[] = "/bin/sh";
@@ -154,21 +175,7 @@ static void parse(struct run *r, int argc, char *argv[])
 	r->target = argv[optind];
 	r->argv = optind + 1 < argc ? argv + optind + 1 : default_cmd;
 	opts_finish(&r->o);
-	r->rootless = geteuid() != 0;
-	if (r->rootless)
-		r->userns = true;
-	if (r->rootless && r->base_set)
-		die("invalid user namespace base: %lu (only root chooses one; "
-		    "rootless, the sandbox's root is the caller)", r->base);
-	/* Root's -U maps USERNS_RANGE ids: others would have no host id. */
-	if (r->userns && !r->rootless) {
-		if (r->o.id.set_uid && r->o.id.uid >= USERNS_RANGE)
-			die("invalid user: %u (-U maps ids 0-%lu)",
-			    (unsigned)r->o.id.uid, USERNS_RANGE - 1);
-		if (r->o.id.set_gid && r->o.id.gid >= USERNS_RANGE)
-			die("invalid group: %u (-U maps ids 0-%lu)",
-			    (unsigned)r->o.id.gid, USERNS_RANGE - 1);
-	}
+	check_userns(r);
 }
 
 /* Step 3: .hako/init, as root, in the target, with the caller's
@@ -355,7 +362,7 @@ sandbox(const struct run *r, int start_fd, int sync_fd)
 	if (r->userns)
 		nested = userns_prepare(&r->o.id, r->rootless);
 
-	/* 3. */
+	/* 3. init, and nothing it left running. */
 	init = start_init(r);
 	finish_init(r->target, init);
 	kill_leftovers();
