@@ -16,15 +16,19 @@
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
+void exec_prepare_early(void)
+{
+	default_signals();
+	no_new_privs();
+	forbid_tty_injection();
+}
+
 void exec_prepare(const struct exec_plan *p)
 {
 	become(&p->id, p->in_userns);
-	no_new_privs();
-	forbid_tty_injection();
 	if (p->start_fd >= 0)
 		die_with_parent(p->start_fd);
 	new_session_keyring();
-	default_signals();
 	/* Closed, not only close-on-exec: the working directory and the
 	 * command are looked up next, and a path through /proc/self/fd
 	 * must not lead out of the sandbox. */

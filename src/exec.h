@@ -3,16 +3,18 @@
  * Once in the command's namespaces, hako-run's sandbox and hako-enter
  * take these steps, in this order, and nowhere else:
  *
- *   exec_prepare(), in the process that holds the namespaces:
- *    1. identity: supplementary groups cleared, gid, uid; then not
- *       dumpable again, which a change of credentials may undo
+ *   exec_prepare_early(), as soon as nothing that follows needs what it
+ *   takes away (see there):
+ *    1. every signal disposition the default
  *    2. no_new_privs
  *    3. the terminal filter (which needs no_new_privs)
- *    4. the death signal set again (the credential change cleared it) and
+ *   exec_prepare(), in the process that holds the namespaces:
+ *    4. identity: supplementary groups cleared, gid, uid; then not
+ *       dumpable again, which a change of credentials may undo
+ *    5. the death signal set again (the credential change cleared it) and
  *       the parent checked, when there is a parent to die with
- *    5. a fresh session keyring, made after the identity so that the
+ *    6. a fresh session keyring, made after the identity so that the
  *       command's user owns it
- *    6. every signal disposition the default
  *    7. inherited descriptors closed
  *    8. the working directory
  *   exec_finish(), in the process that becomes the command:
@@ -21,9 +23,9 @@
  *   11. the death signal, for a child of the process above
  *   12. the command looked up and executed
  *
- * Without -I or --fork both halves run in the one process. With them
- * exec_finish() runs in the command's child (spawn.c), which inherits
- * what exec_prepare() did in its parent. hako-run's sandbox empties its
+ * Without -I or --fork the last two calls run in the one process. With
+ * them exec_finish() runs in the command's child (spawn.c), which
+ * inherits what was done in its parent. hako-run's sandbox empties its
  * mask and starts its session already when it starts, so that
  * .hako/init runs with them too: taking them again changes nothing. */
 #ifndef HAKO_EXEC_H
@@ -45,7 +47,15 @@ struct exec_plan {
 	const char *dir;  /* -c, from the sandbox's root when relative */
 };
 
-/* Steps 1 to 8. */
+/* Steps 1 to 3, which concern only this process and need none of its
+ * privileges: hako-run takes them while .hako/init runs, where their cost
+ * (the filter's above all, which the kernel checks for every call number)
+ * is hidden from the caller when init gets the other CPU. Nothing after
+ * them needs the two ioctls the filter refuses, nor a privilege an exec
+ * could raise. */
+void exec_prepare_early(void);
+
+/* Steps 4 to 8. */
 void exec_prepare(const struct exec_plan *p);
 
 /* Steps 9 to 12: execute ARGV with ENV. TTY (else -1) is a

@@ -452,14 +452,15 @@ int main(int argc, char *argv[])
 
 	not_dumpable();
 	host_proc = join(pid);
+	/* The command's steps (see exec.h), the same as hako-run's. With
+	 * --fork they are taken here, where the child inherits them, but the
+	 * last ones, which the child takes itself. */
+	exec_prepare_early();
 	plan = (struct exec_plan){
 		.id = command_ident(&o, host_proc), .in_userns = host_proc >= 0,
 		.start_fd = -1, .own = master, .keep = o.keep, .nkeep = o.nkeep,
 		.dir = o.dir,
 	};
-	/* The command's last steps (see exec.h), the same as hako-run's.
-	 * With --fork they are done here, where the child inherits them,
-	 * but the last ones, which the child takes itself. */
 	exec_prepare(&plan);
 	if (!fork_mode)
 		exec_finish(cmd, o.env, o.new_session, -1, -1);

@@ -362,8 +362,10 @@ sandbox(const struct run *r, int start_fd, int sync_fd)
 	if (r->userns)
 		nested = userns_prepare(&r->o.id, r->rootless);
 
-	/* 3. init, and nothing it left running. */
+	/* 3. init, and nothing it left running; the command's first steps
+	 * meanwhile (see exec.h). */
 	init = start_init(r);
+	exec_prepare_early();
 	finish_init(r->target, init);
 	kill_leftovers();
 	pidone_next_is_2(counter);
@@ -378,7 +380,7 @@ sandbox(const struct run *r, int start_fd, int sync_fd)
 	 * the sandbox's gets every mount copied locked: nobody in it can
 	 * unmount one or change its flags, the command and whatever enters
 	 * later alike, while the ids and their rights over files stay.
-	 * Then the command's last steps (see exec.h); of hako's own
+	 * Then the command's other steps (see exec.h); of hako's own
 	 * descriptors only the start pipe is left when the working
 	 * directory and the command are looked up. */
 	if (nested >= 0) {

@@ -28,34 +28,38 @@ traced() {
 	strace -f -qq -o "$TMP/trace" -e trace="$TRACED" "$@" </dev/null
 }
 
-# steps PID: what PID did of the command's last steps, one word each,
-# repeats folded: from its last setgroups (the identity), or from its
-# start when it has none (a child that executes the command), until it
-# starts a child or executes the command.
+# steps PID: what PID did of the command's steps, one word each, repeats
+# folded: the first three (from its last reset of the signal
+# dispositions), then everything from its last setgroups (the identity),
+# or from its start when it has none (a child that executes the command),
+# until it starts a child or executes the command.
 steps() {
 	awk -v pid="$1" '
 	$1 != pid || stop { next }
-	/ setgroups\(/ { n = 0; last = "" }
-	/ setgroups\(/ { s = "groups" }
+	{ s = "" }
+	/ rt_sigaction\(SIGHUP, \{sa_handler=SIG_DFL/ { s = "dispositions"; e = 0; early = 1 }
+	/ prctl\(PR_SET_NO_NEW_PRIVS, 1/ { s = "no_new_privs" }
+	/ (prctl\(PR_SET_SECCOMP|seccomp\()/ { s = "filter" }
+	/ setgroups\(/ { s = "groups"; n = 0; last = ""; early = 0; id = 1 }
 	/ setresgid\(/ { s = "gid" }
 	/ setresuid\(/ { s = "uid" }
 	/ prctl\(PR_SET_DUMPABLE, SUID_DUMP_DISABLE/ { s = "not-dumpable" }
-	/ prctl\(PR_SET_NO_NEW_PRIVS, 1/ { s = "no_new_privs" }
-	/ (prctl\(PR_SET_SECCOMP|seccomp\()/ { s = "filter" }
 	/ prctl\(PR_SET_PDEATHSIG, SIGKILL/ { s = "death-signal" }
 	/ keyctl\(KEYCTL_JOIN_SESSION_KEYRING/ { s = "keyring" }
-	/ rt_sigaction\(SIGHUP, \{sa_handler=SIG_DFL/ { s = "dispositions" }
 	/ close_range\(/ { s = "close" }
 	/ chdir\(/ { s = "chdir" }
 	/ rt_sigprocmask\(SIG_SETMASK, \[\]/ { s = "mask" }
 	/ setsid\(/ { s = "session" }
 	/ execve\("\/bin\/keyowner"/ { s = "exec"; stop = 1 }
-	/ (clone|clone3)\(/ { s = "child" }
-	s != "" && s != last { out[++n] = s; last = s }
-	s == "child" && seen_id { stop = 1 }
-	s == "groups" { seen_id = 1 }
-	{ s = "" }
-	END { for (i = 1; i <= n; i++) printf "%s%s", out[i], i < n ? " " : "\n" }
+	/ (clone|clone3)\(/ { s = "child"; if (id) stop = 1 }
+	s == "" { next }
+	early && s != elast { ev[++e] = s; elast = s }
+	s == "filter" { early = 0 }
+	s != last { out[++n] = s; last = s }
+	END {
+		for (i = 1; i <= e; i++) printf "%s ", ev[i]
+		for (i = 1; i <= n; i++) printf "%s%s", out[i], i < n ? " " : "\n"
+	}
 	' "$TMP/trace"
 }
 
@@ -70,9 +74,11 @@ last_steps() {
 	[ "$prep" = "$cmd" ] || steps "$cmd"
 }
 
-# The two halves in exec.h: the steps in the process that holds the
-# namespaces, and the last ones, in the process that executes the command.
-PREPARE="groups gid uid not-dumpable no_new_privs filter death-signal keyring dispositions close chdir"
+# The steps in exec.h: the first ones and the identity's in the process
+# that holds the namespaces, the last ones in the process that executes
+# the command.
+EARLY="dispositions no_new_privs filter"
+PREPARE="groups gid uid not-dumpable death-signal keyring close chdir"
 FINISH="mask session exec"
 # A child sets its own death signal.
 CHILD_FINISH="mask session death-signal exec"
@@ -84,7 +90,7 @@ USER_KEYRING="keyring uid 1000 gid 1000"
 	[ "$output" = "$USER_KEYRING" ]
 	run last_steps
 	echo "$output"
-	[ "$output" = "$PREPARE $FINISH" ]
+	[ "$output" = "$EARLY $PREPARE $FINISH" ]
 }
 
 @test "hako-run -I: the same steps, the last ones in init's child" {
@@ -93,7 +99,7 @@ USER_KEYRING="keyring uid 1000 gid 1000"
 	[ "$output" = "$USER_KEYRING" ]
 	run last_steps
 	echo "$output"
-	[ "$output" = "$PREPARE child
+	[ "$output" = "$EARLY $PREPARE child
 $CHILD_FINISH" ]
 }
 
@@ -104,7 +110,7 @@ $CHILD_FINISH" ]
 	[ "$output" = "$USER_KEYRING" ]
 	run last_steps
 	echo "$output"
-	[ "$output" = "${PREPARE/death-signal /} $FINISH" ]
+	[ "$output" = "$EARLY ${PREPARE/death-signal /} $FINISH" ]
 }
 
 @test "hako-enter --fork: the same steps, the last ones in the child" {
@@ -114,7 +120,7 @@ $CHILD_FINISH" ]
 	[ "$output" = "$USER_KEYRING" ]
 	run last_steps
 	echo "$output"
-	[ "$output" = "${PREPARE/death-signal /} child
+	[ "$output" = "$EARLY ${PREPARE/death-signal /} child
 $CHILD_FINISH" ]
 }
 
