@@ -84,44 +84,39 @@ FINISH="mask session exec"
 CHILD_FINISH="mask session death-signal exec"
 USER_KEYRING="keyring uid 1000 gid 1000"
 
-@test "hako-run: the command's last steps in the documented order" {
-	run traced "$RUN" -u 1000 -g 1000 -c /tmp "$SB" /bin/keyowner
+# in_order STEPS CMD...: CMD, traced, runs the command as user 1000 and
+# takes STEPS (see last_steps).
+in_order() {
+	local want=$1
+	shift
+	run traced "$@"
 	[ "$status" -eq 0 ]
 	[ "$output" = "$USER_KEYRING" ]
 	run last_steps
-	echo "$output"
-	[ "$output" = "$EARLY $PREPARE $FINISH" ]
+	printf 'got:  %s\nwant: %s\n' "$output" "$want"
+	[ "$output" = "$want" ]
+}
+
+@test "hako-run: the command's steps in the documented order" {
+	in_order "$EARLY $PREPARE $FINISH" \
+		"$RUN" -u 1000 -g 1000 -c /tmp "$SB" /bin/keyowner
 }
 
 @test "hako-run -I: the same steps, the last ones in init's child" {
-	run traced "$RUN" -I -u 1000 -g 1000 -c /tmp "$SB" /bin/keyowner
-	[ "$status" -eq 0 ]
-	[ "$output" = "$USER_KEYRING" ]
-	run last_steps
-	echo "$output"
-	[ "$output" = "$EARLY $PREPARE child
-$CHILD_FINISH" ]
+	in_order "$EARLY $PREPARE child
+$CHILD_FINISH" "$RUN" -I -u 1000 -g 1000 -c /tmp "$SB" /bin/keyowner
 }
 
 @test "hako-enter: the same steps as hako-run, with no parent to die with" {
 	start_sandbox
-	run traced "$ENTER" -u 1000 -g 1000 -c /tmp "$PID" /bin/keyowner
-	[ "$status" -eq 0 ]
-	[ "$output" = "$USER_KEYRING" ]
-	run last_steps
-	echo "$output"
-	[ "$output" = "$EARLY ${PREPARE/death-signal /} $FINISH" ]
+	in_order "$EARLY ${PREPARE/death-signal /} $FINISH" \
+		"$ENTER" -u 1000 -g 1000 -c /tmp "$PID" /bin/keyowner
 }
 
 @test "hako-enter --fork: the same steps, the last ones in the child" {
 	start_sandbox
-	run traced "$ENTER" --fork -u 1000 -g 1000 -c /tmp "$PID" /bin/keyowner
-	[ "$status" -eq 0 ]
-	[ "$output" = "$USER_KEYRING" ]
-	run last_steps
-	echo "$output"
-	[ "$output" = "$EARLY ${PREPARE/death-signal /} child
-$CHILD_FINISH" ]
+	in_order "$EARLY ${PREPARE/death-signal /} child
+$CHILD_FINISH" "$ENTER" --fork -u 1000 -g 1000 -c /tmp "$PID" /bin/keyowner
 }
 
 @test "the command's session keyring is its user's: made after the identity" {
