@@ -27,7 +27,8 @@
  * them exec_finish() runs in the command's child (spawn.c), which
  * inherits what was done in its parent. hako-run's sandbox empties its
  * mask and starts its session already when it starts, so that
- * .hako/init runs with them too: taking them again changes nothing. */
+ * .hako/init runs with them too: taking them again changes nothing. (The
+ * session is then not forced again: that would fail.) */
 #ifndef HAKO_EXEC_H
 #define HAKO_EXEC_H
 

@@ -391,7 +391,9 @@ sandbox(const struct run *r, int start_fd, int sync_fd)
 	exec_prepare(&plan);
 	if (r->init)
 		pidone(r->argv, r->o.env, start_fd);
-	exec_finish(r->argv, r->o.env, r->o.new_session, -1, -1);
+	/* Our session, -S's too, was started for init already: not forced
+	 * again, where it would fail. */
+	exec_finish(r->argv, r->o.env, false, -1, -1);
 }
 
 /* The descriptor FILE names when it is one of the caller's own

@@ -124,10 +124,8 @@ void leave_caller_session(bool force)
 	/* A process group leader cannot start a session (hako-enter run as
 	 * an interactive shell's job): its group is then the job's own, not
 	 * the calling shell's, which is what matters here. Not for -S: the
-	 * job may be a pipeline, whose other members share the group. A
-	 * session of our own, started earlier, is what was asked for. */
-	if (setsid() < 0 && (force || getpgrp() != getpid()) &&
-	    getsid(0) != getpid())
+	 * job may be a pipeline, whose other members share the group. */
+	if (setsid() < 0 && (force || getpgrp() != getpid()))
 		die("cannot start a new session: %s%s", strerror(errno),
 		    getpgrp() == getpid() ? " (a process group leader cannot: use --fork)" : "");
 }
