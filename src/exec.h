@@ -23,9 +23,9 @@
  *   11. the death signal, for a child of the process above
  *   12. the command looked up and executed
  *
- * Without -I or --fork the last two calls run in the one process. With
- * them exec_finish() runs in the command's child (spawn.c), which
- * inherits what was done in its parent. hako-run's sandbox empties its
+ * Without -I or --fork all three run in the one process. With them
+ * exec_finish() runs in the command's child (spawn.c), which inherits
+ * what was done in its parent. hako-run's sandbox empties its
  * mask and starts its session already when it starts, so that
  * .hako/init runs with them too: taking them again changes nothing. (The
  * session is then not forced again: that would fail.) */
