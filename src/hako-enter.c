@@ -88,6 +88,12 @@ static const struct ns {
 #define JOINED (CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | \
 		CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWCGROUP)
 
+/* Whether A and B are the same file: a namespace, here. */
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_ino == b->st_ino && a->st_dev == b->st_dev;
+}
+
 static pid_t parse_pid(const char *arg)
 {
 	unsigned long long v;
@@ -113,7 +119,7 @@ static bool ours(pid_t pid, int proc, size_t i, struct stat *st)
 	format(path, sizeof path, "/proc/self/ns/%s", namespaces[i].name);
 	if (stat(path, &self) < 0)
 		die_errno("cannot inspect %s", path);
-	return st->st_ino == self.st_ino && st->st_dev == self.st_dev;
+	return same_file(st, &self);
 }
 
 /* There is nothing to enter in a process that shares our mount and pid
@@ -138,7 +144,7 @@ static bool ours_fd(pid_t pid, int fd, const char *name)
 	format(path, sizeof path, "/proc/self/ns/%s", name);
 	if (stat(path, &self) < 0)
 		die_errno("cannot inspect %s", path);
-	return st.st_ino == self.st_ino && st.st_dev == self.st_dev;
+	return same_file(&st, &self);
 }
 
 /* Refuse PIDFD's process when it is not in a sandbox. Asked of the pidfd,
@@ -201,9 +207,8 @@ static int owning_userns(pid_t pid, int proc, const struct stat *user)
 	if (fstat(fd, &owner) < 0)
 		die_errno("cannot inspect the namespaces of %d", (int)pid);
 	/* The process's own, or ours (it shares our mounts): nothing nested. */
-	if ((owner.st_ino == user->st_ino && owner.st_dev == user->st_dev) ||
-	    (stat("/proc/self/ns/user", &self) == 0 &&
-	     owner.st_ino == self.st_ino && owner.st_dev == self.st_dev)) {
+	if (same_file(&owner, user) ||
+	    (stat("/proc/self/ns/user", &self) == 0 && same_file(&owner, &self))) {
 		close(fd);
 		return -1;
 	}
@@ -239,9 +244,7 @@ static int one_setns(int pidfd)
 			close(uts);
 		}
 		if (owner >= 0 && fstat(user, &user_st) == 0 &&
-		    fstat(owner, &owner_st) == 0 &&
-		    user_st.st_ino == owner_st.st_ino &&
-		    user_st.st_dev == owner_st.st_dev)
+		    fstat(owner, &owner_st) == 0 && same_file(&user_st, &owner_st))
 			flags = JOINED;
 		if (owner >= 0)
 			close(owner);
