@@ -101,8 +101,10 @@ void die_errno(const char *fmt, ...)
  *   and a new session when standard input is not a terminal (hako-enter
  *   --fork's child does those two; here posix_spawn's attributes do);
  * hidden: while .hako/init runs (hako-run), or after joining
- *   (hako-enter): every signal disposition the default, a fresh session
- *   keyring, no_new_privs, the seccomp filter.
+ *   (hako-enter): every signal disposition the default, no_new_privs, the
+ *   seccomp filter;
+ * last: a fresh session keyring, where hako makes it after the command's
+ *   identity (so that its user owns it).
  */
 static void close_inherited(void)
 {
@@ -135,11 +137,15 @@ static void hidden_precautions(void)
 
 	for (sig = 1; sig < NSIG; sig++)
 		syscall(SYS_rt_sigaction, sig, dfl, NULL, (NSIG - 1) / 8);
-	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0)
-		die("join a new session keyring");
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		die("set no_new_privs");
 	forbid_tty_injection();
+}
+
+static void last_precautions(void)
+{
+	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0)
+		die("join a new session keyring");
 }
 
 /* Wait for a child and turn its fate into a shell-style exit status. */
@@ -255,6 +261,8 @@ static void sandbox(const char *dir, int with_init, int share_net, int careful,
 		die("detach old root");
 	if (careful && !with_init)
 		hidden_precautions();
+	if (careful)
+		last_precautions();
 	run_command(argv, envp);
 }
 
@@ -306,6 +314,7 @@ static int do_enter(const char *pidstr, int careful, char **argv)
 		short flags = POSIX_SPAWN_SETSIGMASK;
 
 		hidden_precautions();
+		last_precautions();
 		if (!isatty(STDIN_FILENO))
 			flags |= POSIX_SPAWN_SETSID;
 		sigemptyset(&none);

@@ -1,10 +1,8 @@
-/* common.c - errors, options, identity and exec shared by hako-run and hako-enter */
+/* common.c - errors and options shared by hako-run and hako-enter */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <grp.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -17,16 +15,15 @@
 #include "format.h"
 #include "userdb.h"
 
-#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-
 /* A process that a parent waits on (the sandbox before exec) also tells it
- * that setup failed, so the parent knows the command never started. This
- * is the one piece of state the error path has; die_notify() sets it. */
-static int notify_fd = -1;
+ * on the start pipe that setup failed, so the parent knows the command
+ * never started. This is the one piece of state the error path has;
+ * die_notify() sets it. */
+static int start_fd = -1;
 
 void die_notify(int fd)
 {
-	notify_fd = fd;
+	start_fd = fd;
 }
 
 /* One line, written with a single write(2): no stdio buffering to flush in
@@ -53,7 +50,7 @@ report(int err, const char *fmt, va_list ap)
 
 static void __attribute__((noreturn)) fatal(int status)
 {
-	if (notify_fd >= 0 && write(notify_fd, "!", 1) < 0) {
+	if (start_fd >= 0 && write(start_fd, "!", 1) < 0) {
 		/* the parent is gone; it no longer needs to know */
 	}
 	_exit(status);
@@ -80,8 +77,7 @@ void die_errno(const char *fmt, ...)
 	fatal(EXIT_HAKO);
 }
 
-static void __attribute__((format(printf, 1, 2)))
-warn_errno(const char *fmt, ...)
+void die_errno_status(int status, const char *fmt, ...)
 {
 	int err = errno;
 	va_list ap;
@@ -89,6 +85,7 @@ warn_errno(const char *fmt, ...)
 	va_start(ap, fmt);
 	report(err, fmt, ap);
 	va_end(ap);
+	fatal(status);
 }
 
 bool parse_decimal(const char *s, unsigned long long max, unsigned long long *out)
@@ -270,84 +267,4 @@ void opts_finish(struct opts *o)
 		o->id.gid = o->user_gid;
 	}
 	o->env[o->nenv] = NULL;
-}
-
-void become(const struct ident *id, bool in_userns)
-{
-	if (!id->set_uid && !id->set_gid)
-		return;
-	/* In a user namespace we hold every capability, so EPERM means its
-	 * setgroups file says "deny" (every rootless one): the kernel has
-	 * fixed the groups, and there is nothing we may clear. */
-	if (setgroups(0, NULL) < 0 && !(errno == EPERM && in_userns))
-		die_errno("cannot clear supplementary groups");
-	if (id->set_gid && setresgid(id->gid, id->gid, id->gid) < 0)
-		die_errno("cannot set group %u", (unsigned)id->gid);
-	if (id->set_uid && setresuid(id->uid, id->uid, id->uid) < 0)
-		die_errno("cannot set user %u", (unsigned)id->uid);
-	/* A change of credentials makes us dumpable again when the sysctl
-	 * fs.suid_dumpable says so; we still are inside, or supervise. */
-	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
-		die_errno("cannot clear dumpable");
-}
-
-static const char *env_path(char *const env[])
-{
-	for (; *env; env++)
-		if (strncmp(*env, "PATH=", 5) == 0)
-			return *env + 5;
-	return DEFAULT_PATH;
-}
-
-/* 127 when there is no such command, 126 when there is one that cannot
- * be executed, as shells do. */
-static void __attribute__((noreturn)) exec_failed(const char *cmd, int err)
-{
-	errno = err;
-	warn_errno("cannot execute %s", cmd);
-	fatal(err == ENOENT ? EXIT_NOTFOUND : EXIT_NOEXEC);
-}
-
-void exec_command(char *const argv[], char *const env[])
-{
-	const char *cmd = argv[0], *dir, *end;
-	char buf[PATH_MAX];
-	size_t dlen, clen = strlen(cmd);
-	int err = ENOENT;
-
-	if (strchr(cmd, '/')) {
-		execve(cmd, argv, env);
-		exec_failed(cmd, errno);
-	}
-	if (clen == 0)
-		exec_failed(cmd, ENOENT);
-	/* The PATH the command will see (the first PATH= given), else the
-	 * usual one; an empty element means the working directory. */
-	for (dir = env_path(env);; dir = end + 1) {
-		end = strchr(dir, ':');
-		if (!end)
-			end = dir + strlen(dir);
-		dlen = (size_t)(end - dir);
-		if (dlen == 0) {
-			buf[0] = '.';
-			dlen = 1;
-		} else if (dlen < sizeof buf) {
-			memcpy(buf, dir, dlen);
-		}
-		if (dlen + 1 + clen < sizeof buf) {
-			buf[dlen] = '/';
-			memcpy(buf + dlen + 1, cmd, clen + 1);
-			execve(buf, argv, env);
-			/* Keep looking past what is missing; remember a
-			 * match we were not allowed to run. */
-			if (errno == EACCES)
-				err = EACCES;
-			else if (errno != ENOENT && errno != ENOTDIR &&
-				 errno != ENAMETOOLONG && errno != ELOOP)
-				exec_failed(cmd, errno);
-		}
-		if (*end == '\0')
-			break;
-	}
-	exec_failed(cmd, err);
 }

@@ -1,4 +1,4 @@
-/* common.h - errors, options, identity and exec shared by hako-run and hako-enter */
+/* common.h - errors and options shared by hako-run and hako-enter */
 #ifndef HAKO_COMMON_H
 #define HAKO_COMMON_H
 
@@ -18,8 +18,11 @@ void die(const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 1, 2)));
 void die_errno(const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 1, 2)));
-/* From now on a fatal error also writes one byte to FD, so a waiting
- * parent learns that the command did not start. */
+/* die_errno(), exiting with STATUS (126 or 127 for a failed exec). */
+void die_errno_status(int status, const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 2, 3)));
+/* From now on a fatal error also writes one byte to FD, the start pipe,
+ * so a waiting parent learns that the command did not start. */
 void die_notify(int fd);
 
 /* Who the command runs as, resolved on the host before entering. */
@@ -67,13 +70,5 @@ void opts_init(struct opts *o, int argc);
 bool opts_common(struct opts *o, int c, const char *arg, const char *usage);
 void opts_finish(struct opts *o);
 void bad_option(int c, int argc, char *const argv[]);
-
-/* Become the command's identity: groups, gid, uid (in that order), in a
- * namespace that maps them (see userns.h for one that does not). */
-void become(const struct ident *id, bool in_userns);
-
-/* execve CMD with ENV, searching PATH when CMD has no slash; never returns. */
-void exec_command(char *const argv[], char *const env[])
-	__attribute__((noreturn));
 
 #endif

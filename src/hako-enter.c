@@ -10,13 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "common.h"
-#include "filter.h"
+#include "exec.h"
 #include "format.h"
 #include "forward.h"
 #include "hygiene.h"
@@ -89,6 +88,12 @@ static const struct ns {
 #define JOINED (CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | \
 		CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWCGROUP)
 
+/* Whether A and B are the same file: a namespace, here. */
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_ino == b->st_ino && a->st_dev == b->st_dev;
+}
+
 static pid_t parse_pid(const char *arg)
 {
 	unsigned long long v;
@@ -114,7 +119,7 @@ static bool ours(pid_t pid, int proc, size_t i, struct stat *st)
 	format(path, sizeof path, "/proc/self/ns/%s", namespaces[i].name);
 	if (stat(path, &self) < 0)
 		die_errno("cannot inspect %s", path);
-	return st->st_ino == self.st_ino && st->st_dev == self.st_dev;
+	return same_file(st, &self);
 }
 
 /* There is nothing to enter in a process that shares our mount and pid
@@ -139,7 +144,7 @@ static bool ours_fd(pid_t pid, int fd, const char *name)
 	format(path, sizeof path, "/proc/self/ns/%s", name);
 	if (stat(path, &self) < 0)
 		die_errno("cannot inspect %s", path);
-	return st.st_ino == self.st_ino && st.st_dev == self.st_dev;
+	return same_file(&st, &self);
 }
 
 /* Refuse PIDFD's process when it is not in a sandbox. Asked of the pidfd,
@@ -202,9 +207,8 @@ static int owning_userns(pid_t pid, int proc, const struct stat *user)
 	if (fstat(fd, &owner) < 0)
 		die_errno("cannot inspect the namespaces of %d", (int)pid);
 	/* The process's own, or ours (it shares our mounts): nothing nested. */
-	if ((owner.st_ino == user->st_ino && owner.st_dev == user->st_dev) ||
-	    (stat("/proc/self/ns/user", &self) == 0 &&
-	     owner.st_ino == self.st_ino && owner.st_dev == self.st_dev)) {
+	if (same_file(&owner, user) ||
+	    (stat("/proc/self/ns/user", &self) == 0 && same_file(&owner, &self))) {
 		close(fd);
 		return -1;
 	}
@@ -240,9 +244,7 @@ static int one_setns(int pidfd)
 			close(uts);
 		}
 		if (owner >= 0 && fstat(user, &user_st) == 0 &&
-		    fstat(owner, &owner_st) == 0 &&
-		    user_st.st_ino == owner_st.st_ino &&
-		    user_st.st_dev == owner_st.st_dev)
+		    fstat(owner, &owner_st) == 0 && same_file(&user_st, &owner_st))
 			flags = JOINED;
 		if (owner >= 0)
 			close(owner);
@@ -376,7 +378,39 @@ static int join(pid_t pid)
 	return self;
 }
 
-int main(int argc, char *argv[])
+/* The identity the command takes. In a joined user namespace (HOST_PROC,
+ * the host's /proc, not -1) it is that namespace's root unless told
+ * otherwise: our own ids may mean nothing (or host root) there. It is
+ * then taken here, before there is a child: outside the sandbox's pid
+ * namespace nothing in it can see us, also not while a nested user
+ * namespace is being made (see userns_nest()). The waiting parent then
+ * holds no more privilege than the command. */
+static struct ident command_ident(const struct opts *o, int host_proc)
+{
+	struct ident id = o->id;
+
+	if (host_proc < 0)
+		return id;
+	id.set_uid = id.set_gid = true;
+	if (!o->id.set_uid)
+		id.uid = 0;
+	if (!o->id.set_gid)
+		id.gid = 0;
+	if (!userns_maps(&id, host_proc)) {
+		/* A new user namespace needs our ids mapped in this one,
+		 * which host root's are not in a rootless sandbox's, nor is
+		 * its root in the command's when it was started with -u. */
+		userns_become_mapped(host_proc);
+		userns_nest(&id, host_proc);
+	}
+	close(host_proc);
+	return id;
+}
+
+/* The options into O and FORK_MODE, the sandbox's pid into PID; returns
+ * the command. */
+static char **parse(struct opts *o, bool *fork_mode, pid_t *pid, int argc,
+		    char *argv[])
 {
 	static char sh[] = "/bin/sh";
 	static char *default_cmd[] = { sh, NULL };
@@ -385,93 +419,60 @@ int main(int argc, char *argv[])
 		{ "fork", no_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct opts o;
-	struct ident id;
-	bool fork_mode = false;
-	char **cmd;
-	int c, userns, master = -1;
-	pid_t pid, child;
+	int c;
 
-	opts_init(&o, argc);
+	opts_init(o, argc);
 	while ((c = getopt_long(argc, argv, "+:" COMMON_SHORTOPTS "f",
 				longopts, NULL)) != -1) {
-		if (opts_common(&o, c, optarg, usage))
+		if (opts_common(o, c, optarg, usage))
 			continue;
 		if (c == 'f')
-			fork_mode = true;
+			*fork_mode = true;
 		else
 			bad_option(c, argc, argv);
 	}
 	if (optind >= argc)
 		die("must provide sandbox PID");
-	pid = parse_pid(argv[optind]);
-	cmd = optind + 1 < argc ? argv + optind + 1 : default_cmd;
-	opts_finish(&o);
+	*pid = parse_pid(argv[optind]);
+	opts_finish(o);
+	return optind + 1 < argc ? argv + optind + 1 : default_cmd;
+}
+
+int main(int argc, char *argv[])
+{
+	struct opts o;
+	struct exec_plan plan;
+	bool fork_mode = false;
+	char **cmd;
+	int host_proc, master = -1;
+	pid_t pid, child;
+
+	cmd = parse(&o, &fork_mode, &pid, argc, argv);
 	close_inherited(o.keep, o.nkeep, -1);
 	/* The command's own terminal, when it would otherwise get ours. */
 	if (fork_mode)
 		master = relay_open();
 
-	/* Nothing in the sandbox may open our /proc files while we are in
-	 * its namespaces. */
-	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
-		die_errno("cannot clear dumpable");
-	userns = join(pid);
-	/* In a joined user namespace we become its root unless told
-	 * otherwise: our own ids may mean nothing (or host root) there. */
-	id = o.id;
-	if (userns >= 0) {
-		id.set_uid = id.set_gid = true;
-		if (!o.id.set_uid)
-			id.uid = 0;
-		if (!o.id.set_gid)
-			id.gid = 0;
-	}
-
-	/* The identity is taken here, before there is a child: outside the
-	 * sandbox's pid namespace nothing in it can see us, also not while
-	 * a nested user namespace is being made (see userns_nest()). The
-	 * waiting parent then holds no more privilege than the command. */
-	if (userns >= 0) {
-		if (!userns_maps(&id, userns)) {
-			/* A new user namespace needs our ids mapped in this
-			 * one, which host root's are not in a rootless
-			 * sandbox's, nor is its root in the command's when
-			 * it was started with -u. */
-			userns_become_mapped(userns);
-			userns_nest(&id, userns);
-		}
-		close(userns);
-	}
-	become(&id, userns >= 0);
-
-	/* The rest of the command's hygiene, in hako-run(1)'s order, done here
-	 * where a child inherits it: every signal disposition the default,
-	 * and with --fork every signal blocked before the child exists (so
-	 * that one that exits at once, or a signal that comes before we
-	 * wait, is still seen). None of our own descriptors but the
-	 * pseudo-terminal's master is left when the working directory and
-	 * the command are looked up. */
-	default_signals();
-	if (fork_mode)
-		forward_block();
-	new_session_keyring();
-	no_new_privs();
-	close_inherited(o.keep, o.nkeep, master);
-	if (o.dir[0] != '/' && chdir("/") < 0)
-		die_errno("cannot change directory to /");
-	if (chdir(o.dir) < 0)
-		die_errno("cannot change directory to %s", o.dir);
-	forbid_tty_injection();
-
-	if (!fork_mode) {
-		unblock_signals();
-		leave_caller_session(o.new_session);
-		exec_command(cmd, o.env);
-	}
-	/* A child that fails says why and exits 125, 126 or 127. Until it
-	 * has executed the command we are suspended, every signal pending;
-	 * SIGKILL still ends us (and it, see spawn.h). */
+	not_dumpable();
+	host_proc = join(pid);
+	/* The command's steps (see exec.h), the same as hako-run's. With
+	 * --fork they are taken here, where the child inherits them, but the
+	 * last ones, which the child takes itself. */
+	exec_prepare_early();
+	plan = (struct exec_plan){
+		.id = command_ident(&o, host_proc), .in_userns = host_proc >= 0,
+		.start_fd = -1, .own = master, .keep = o.keep, .nkeep = o.nkeep,
+		.dir = o.dir,
+	};
+	exec_prepare(&plan);
+	if (!fork_mode)
+		exec_finish(cmd, o.env, o.new_session, -1, -1);
+	/* Every signal blocked before the child exists, so that one that
+	 * exits at once, or a signal that comes before we wait, is still
+	 * seen. A child that fails says why and exits 125, 126 or 127.
+	 * Until it has executed the command we are suspended, every signal
+	 * pending; SIGKILL still ends us (and it, see spawn.h). */
+	forward_block();
 	if (master >= 0)
 		return relay_run(master, cmd, o.env);
 	child = spawn_command(cmd, o.env, o.new_session, -1);

@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
@@ -18,7 +17,7 @@
 #include <unistd.h>
 
 #include "common.h"
-#include "filter.h"
+#include "exec.h"
 #include "format.h"
 #include "hygiene.h"
 #include "init.h"
@@ -100,6 +99,27 @@ static void base_not_bundled(int c, int argc, char *argv[])
 	}
 }
 
+/* A user namespace, implied when not root: rootless, the sandbox's root
+ * is the caller and there is no base to choose; root's -U maps
+ * USERNS_RANGE ids, and others would have no host id. */
+static void check_userns(struct run *r)
+{
+	r->rootless = geteuid() != 0;
+	if (r->rootless)
+		r->userns = true;
+	if (r->rootless && r->base_set)
+		die("invalid user namespace base: %lu (only root chooses one; "
+		    "rootless, the sandbox's root is the caller)", r->base);
+	if (!r->userns || r->rootless)
+		return;
+	if (r->o.id.set_uid && r->o.id.uid >= USERNS_RANGE)
+		die("invalid user: %u (-U maps ids 0-%lu)",
+		    (unsigned)r->o.id.uid, USERNS_RANGE - 1);
+	if (r->o.id.set_gid && r->o.id.gid >= USERNS_RANGE)
+		die("invalid group: %u (-U maps ids 0-%lu)",
+		    (unsigned)r->o.id.gid, USERNS_RANGE - 1);
+}
+
 static void parse(struct run *r, int argc, char *argv[])
 {
 	static char sh[] = "/bin/sh";
@@ -155,21 +175,7 @@ static void parse(struct run *r, int argc, char *argv[])
 	r->target = argv[optind];
 	r->argv = optind + 1 < argc ? argv + optind + 1 : default_cmd;
 	opts_finish(&r->o);
-	r->rootless = geteuid() != 0;
-	if (r->rootless)
-		r->userns = true;
-	if (r->rootless && r->base_set)
-		die("invalid user namespace base: %lu (only root chooses one; "
-		    "rootless, the sandbox's root is the caller)", r->base);
-	/* Root's -U maps USERNS_RANGE ids: others would have no host id. */
-	if (r->userns && !r->rootless) {
-		if (r->o.id.set_uid && r->o.id.uid >= USERNS_RANGE)
-			die("invalid user: %u (-U maps ids 0-%lu)",
-			    (unsigned)r->o.id.uid, USERNS_RANGE - 1);
-		if (r->o.id.set_gid && r->o.id.gid >= USERNS_RANGE)
-			die("invalid group: %u (-U maps ids 0-%lu)",
-			    (unsigned)r->o.id.gid, USERNS_RANGE - 1);
-	}
+	check_userns(r);
 }
 
 /* Step 3: .hako/init, as root, in the target, with the caller's
@@ -273,37 +279,18 @@ static void __attribute__((noreturn)) pivot_failed(const struct run *r)
 	die_errno("cannot pivot_root into %s", r->target);
 }
 
-/* The sandbox: pid 1 of its namespaces, steps 2 to 6 of hako-run(1)'s
- * DESCRIPTION, in that order. */
-static void __attribute__((noreturn))
-sandbox(const struct run *r, int status_fd, int sync_fd)
+/* Step 2: nothing propagates back to the host; the target becomes a
+ * mount of its own, and the working directory. Returns a descriptor for
+ * the caller's working directory when the target is relative to it (step
+ * 4 finds it from there again), else -1. */
+static int bind_target(const struct run *r)
 {
-	char go;
-	int nested = -1, up = -1, counter = -1;
-	pid_t init;
+	int up = -1;
 
-	die_notify(status_fd);
-	/* init must not inherit the supervisor's blocked signals. */
-	unblock_signals();
-	if (r->userns) {
-		/* Wait for the supervisor to write our id maps. */
-		if (read(sync_fd, &go, 1) != 1)
-			_exit(EXIT_HAKO);
-		close(sync_fd);
-		userns_become_root(r->rootless);
-	}
-	die_with_parent(status_fd);
-	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
-		die_errno("cannot clear dumpable");
-	leave_caller_session(r->o.new_session);
-
-	/* 2. Nothing propagates back to the host; the target becomes a
-	 * mount of its own, and the working directory. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		die_errno("cannot make mounts private");
 	if (mount(r->target, r->target, NULL, MS_BIND | MS_REC, NULL) < 0)
 		die_errno("cannot bind-mount %s", r->target);
-	/* A relative target is found from here again in step 4. */
 	if (r->target[0] != '/' &&
 	    (up = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
 		die_errno("cannot open the working directory");
@@ -313,31 +300,16 @@ sandbox(const struct run *r, int status_fd, int sync_fd)
 		die_errno("cannot join network namespace %s", r->netns);
 	if (!r->host_net && !r->netns)
 		loopback_up();
-	if (r->init)
-		counter = pidone_counter();
+	return up;
+}
 
-	/* The command's own user namespace (see step 6), made now, before
-	 * anything else runs in the sandbox to watch it being made. */
-	if (r->userns)
-		nested = userns_prepare(&r->o.id, r->rootless);
-
-	/* 3. While init runs, on the other CPU as like as not, the parts of
-	 * the command's hygiene that only concern this process are done:
-	 * the kernel's side of them (a keyring made, a filter compiled) then
-	 * costs nothing the caller waits for. Nothing that follows needs the
-	 * two ioctls the filter refuses, nor privileges exec could raise. */
-	init = start_init(r);
-	default_signals();
-	new_session_keyring();
-	no_new_privs();
-	forbid_tty_injection();
-	finish_init(r->target, init);
-	kill_leftovers();
-	pidone_next_is_2(counter);
-
-	/* 4. init may have mounted a new root over the target (an overlay,
-	 * a tmpfs): "." is still the bind mount underneath, so the path is
-	 * walked again to reach what is on top. */
+/* Steps 4 and 5. init may have mounted a new root over the target (an
+ * overlay, a tmpfs): "." is still the bind mount underneath, so the path
+ * is walked again (from UP, when not -1) to reach what is on top. The old
+ * root goes on .hako, then is detached: afterwards no host path can be
+ * reached. */
+static void seal(const struct run *r, int up)
+{
 	if (up >= 0 && fchdir(up) < 0)
 		die_errno("cannot change directory back to the caller's");
 	if (chdir(r->target) < 0)
@@ -346,41 +318,82 @@ sandbox(const struct run *r, int status_fd, int sync_fd)
 		close(up);
 	if (!r->writable)
 		remount_readonly(r->target);
-
-	/* 5. The old root goes on .hako, then is detached: afterwards no
-	 * host path can be reached. */
 	if (syscall(SYS_pivot_root, ".", ".hako") < 0)
 		pivot_failed(r);
 	if (chdir("/") < 0)
 		die_errno("cannot change directory to /");
 	if (umount2("/.hako", MNT_DETACH) < 0)
 		die_errno("cannot detach the old root");
+}
 
-	/* 6. Identity (which clears the death signal), working directory,
-	 * exec; the rest of the hygiene was done in step 3. Of hako's own
-	 * descriptors only the start pipe is left when the working directory
-	 * and the command are looked up.
-	 * In a user namespace the command is root of one, with every
+/* The sandbox: pid 1 of its namespaces, steps 2 to 6 of hako-run(1)'s
+ * DESCRIPTION, in that order. START_FD is the start pipe; SYNC_FD says
+ * when the supervisor has written our id maps. */
+static void __attribute__((noreturn))
+sandbox(const struct run *r, int start_fd, int sync_fd)
+{
+	struct exec_plan plan = {
+		.id = r->o.id, .in_userns = r->userns, .start_fd = start_fd,
+		.own = start_fd, .keep = r->o.keep, .nkeep = r->o.nkeep,
+		.dir = r->o.dir,
+	};
+	char go;
+	int nested = -1, up, counter = -1;
+	pid_t init;
+
+	die_notify(start_fd);
+	/* init must not inherit the supervisor's blocked signals. */
+	unblock_signals();
+	if (r->userns) {
+		if (read(sync_fd, &go, 1) != 1)
+			_exit(EXIT_HAKO);
+		close(sync_fd);
+		userns_become_root(r->rootless);
+	}
+	die_with_parent(start_fd);
+	not_dumpable();
+	leave_caller_session(r->o.new_session);
+
+	up = bind_target(r);
+	if (r->init)
+		counter = pidone_counter();
+	/* The command's own user namespace (see step 6), made now, before
+	 * anything else runs in the sandbox to watch it being made. */
+	if (r->userns)
+		nested = userns_prepare(&r->o.id, r->rootless);
+
+	/* 3. init, and nothing it left running; the command's first steps
+	 * meanwhile (see exec.h). */
+	init = start_init(r);
+	exec_prepare_early();
+	finish_init(r->target, init);
+	kill_leftovers();
+	pidone_next_is_2(counter);
+
+	seal(r, up);
+
+	/* 6. In a user namespace the command is root of one, with every
 	 * capability there: in a mount namespace that namespace owned, it
 	 * could unmount .hako's cover, remount the root read-write and
 	 * rewrite .hako/init, which the next run executes with the host in
 	 * view. A new mount namespace owned by a user namespace nested in
 	 * the sandbox's gets every mount copied locked: nobody in it can
 	 * unmount one or change its flags, the command and whatever enters
-	 * later alike, while the ids and their rights over files stay. */
+	 * later alike, while the ids and their rights over files stay.
+	 * Then the command's other steps (see exec.h); of hako's own
+	 * descriptors only the start pipe is left when the working
+	 * directory and the command are looked up. */
 	if (nested >= 0) {
 		userns_join(nested);
 		if (unshare(CLONE_NEWNS) < 0)
 			die_errno("cannot lock the sandbox's mounts");
 	}
-	become(&r->o.id, r->userns);
-	die_with_parent(status_fd);
-	close_inherited(r->o.keep, r->o.nkeep, status_fd);
-	if (chdir(r->o.dir) < 0)
-		die_errno("cannot change directory to %s", r->o.dir);
+	exec_prepare(&plan);
 	if (r->init)
-		pidone(r->argv, r->o.env, status_fd);
-	exec_command(r->argv, r->o.env);
+		pidone(r->argv, r->o.env, start_fd);
+	/* Our session, -S's too, was started for init already: not forced
+	 * again, where it would fail. */
+	exec_finish(r->argv, r->o.env, false, -1, -1);
 }
 
 /* The descriptor FILE names when it is one of the caller's own
@@ -574,83 +587,127 @@ abandon(pid_t child, const char *tmp, const char *what)
 	die_errno("%s", what);
 }
 
+/* Before the sandbox exists: the target, then the pid file (before
+ * anything of our own is open: /dev/fd/N must name one of the caller's
+ * descriptors, never ours), then the network namespace to join. PIDTMP
+ * gets the name of a temporary pid file, else is emptied. Returns the
+ * pid file's descriptor, or -1. */
+static int open_outside(struct run *r, char pidtmp[PATH_MAX])
+{
+	struct stat st;
+	int pidfile_fd = -1;
+
+	pidtmp[0] = '\0';
+	if (stat(r->target, &st) < 0)
+		bad_target(r, errno);
+	if (!S_ISDIR(st.st_mode))
+		bad_target(r, ENOTDIR);
+	r->dev = st.st_dev;
+	r->ino = st.st_ino;
+	if (r->pidfile)
+		pidfile_fd = pidfile_create(r->pidfile, pidtmp);
+	if (!r->netns)
+		return pidfile_fd;
+	/* O_NONBLOCK: a FIFO given by mistake must not hang us. */
+	r->netfd = open(r->netns, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (r->netfd < 0)
+		die_unlinking(pidtmp[0] ? pidtmp : NULL,
+			      "cannot open network namespace", r->netns);
+	/* In its own user namespace the sandbox has no say over a network
+	 * namespace that exists already: join it here, with the caller's
+	 * rights, and the clone stays in it. */
+	if (r->userns) {
+		if (setns(r->netfd, CLONE_NEWNET) < 0)
+			die_unlinking(pidtmp[0] ? pidtmp : NULL,
+				      "cannot join network namespace", r->netns);
+		close(r->netfd);
+		r->netfd = -1;
+	}
+	return pidfile_fd;
+}
+
+/* Step 1: fork semantics (no stack to size) straight into the new
+ * namespaces; the child is pid 1 of its own and never returns. START and
+ * SYNC are the start pipe and, with a user namespace, the pipe that
+ * tells the child its id maps are written. */
+static pid_t clone_sandbox(const struct run *r, const int start[2],
+			   const int sync[2], const char *pidtmp)
+{
+	unsigned long flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC |
+			      CLONE_NEWUTS | CLONE_NEWCGROUP;
+	pid_t child;
+	int err;
+
+	if (!r->host_net && !r->netns)
+		flags |= CLONE_NEWNET;
+	if (r->userns)
+		flags |= CLONE_NEWUSER;
+	child = (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
+	if (child < 0) {
+		err = errno;
+		if (pidtmp)
+			unlink(pidtmp);
+		die("cannot create namespaces: %s%s", strerror(err),
+		    r->userns ? userns_hint(err) : "");
+	}
+	if (child == 0) {
+		close(start[0]);
+		if (r->userns)
+			close(sync[1]);
+		sandbox(r, start[1], sync[0]);
+	}
+	return child;
+}
+
+/* Once the command runs: the pid file, then our own privileges dropped.
+ * Returns the status to exit with when the command never started, else
+ * -1. */
+static int after_start(const struct run *r, pid_t child, int start_fd,
+		       int pidfile_fd, const char *pidtmp)
+{
+	int status = await_start(child, start_fd);
+
+	if (status >= 0) {
+		if (pidtmp)
+			unlink(pidtmp);
+		return status;
+	}
+	close(start_fd);
+	if (r->pidfile && pidfile_commit(pidfile_fd, pidtmp, r->pidfile, child) < 0) {
+		char what[PATH_MAX + 32];
+
+		format(what, sizeof what, "cannot write pid file %s", r->pidfile);
+		abandon(child, NULL, what);
+	}
+	drop_privileges(r);
+	return -1;
+}
+
 int main(int argc, char *argv[])
 {
 	struct run r;
-	struct stat st;
-	int status[2], sync[2] = { -1, -1 }, pidfile_fd = -1, code, own[3];
+	int start[2], sync[2] = { -1, -1 }, pidfile_fd, status, own[3];
 	size_t nown = 0;
-	char pidtmp_buf[PATH_MAX], *pidtmp = NULL;
-	unsigned long flags;
+	char pidtmp_buf[PATH_MAX], *pidtmp;
 	pid_t child;
 
 	memset(&r, 0, sizeof r);
 	parse(&r, argc, argv);
-
-	if (stat(r.target, &st) < 0)
-		bad_target(&r, errno);
-	if (!S_ISDIR(st.st_mode))
-		bad_target(&r, ENOTDIR);
-	r.dev = st.st_dev;
-	r.ino = st.st_ino;
-	/* Before we open anything of our own: /dev/fd/N must name one of
-	 * the caller's descriptors, never ours. */
-	if (r.pidfile) {
-		pidfile_fd = pidfile_create(r.pidfile, pidtmp_buf);
-		if (pidtmp_buf[0])
-			pidtmp = pidtmp_buf;
-	}
-	if (r.netns) {
-		/* O_NONBLOCK: a FIFO given by mistake must not hang us. */
-		r.netfd = open(r.netns, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-		if (r.netfd < 0)
-			die_unlinking(pidtmp, "cannot open network namespace",
-				      r.netns);
-		/* In its own user namespace the sandbox has no say over a
-		 * network namespace that exists already: join it here, with
-		 * the caller's rights, and the clone stays in it. */
-		if (r.userns) {
-			if (setns(r.netfd, CLONE_NEWNET) < 0)
-				die_unlinking(pidtmp, "cannot join network namespace",
-					      r.netns);
-			close(r.netfd);
-			r.netfd = -1;
-		}
-	}
+	pidfile_fd = open_outside(&r, pidtmp_buf);
+	pidtmp = pidtmp_buf[0] ? pidtmp_buf : NULL;
 	supervise_block_all();
-	if (pipe2(status, O_CLOEXEC) < 0 || (r.userns && pipe2(sync, O_CLOEXEC) < 0))
+	if (pipe2(start, O_CLOEXEC) < 0 || (r.userns && pipe2(sync, O_CLOEXEC) < 0))
 		die_unlinking(pidtmp, "cannot create a pipe", NULL);
+	child = clone_sandbox(&r, start, sync, pidtmp);
 
-	/* 1. Fork semantics (no stack to size) straight into the new
-	 * namespaces: the child is pid 1 of its own. */
-	flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS |
-		CLONE_NEWCGROUP;
-	if (!r.host_net && !r.netns)
-		flags |= CLONE_NEWNET;
-	if (r.userns)
-		flags |= CLONE_NEWUSER;
-	child = (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
-	if (child < 0) {
-		code = errno;
-		if (pidtmp)
-			unlink(pidtmp);
-		die("cannot create namespaces: %s%s", strerror(code),
-		    r.userns ? userns_hint(code) : "");
-	}
-	if (child == 0) {
-		close(status[0]);
-		if (r.userns)
-			close(sync[1]);
-		sandbox(&r, status[1], sync[0]);
-	}
 	/* The caller's descriptors were for .hako/init (the sandbox closes
 	 * them before the command, but for --keep-fd ones); ours go now, so
 	 * that a pipe among them sees its end when the sandbox's does. The
 	 * call clears close-on-exec on what it spares: we never exec. */
-	close(status[1]);
+	close(start[1]);
 	if (r.netfd >= 0)
 		close(r.netfd);
-	own[nown++] = status[0];
+	own[nown++] = start[0];
 	if (r.userns) {
 		close(sync[0]);
 		own[nown++] = sync[1];
@@ -669,20 +726,9 @@ int main(int argc, char *argv[])
 	/* Nothing to do at the start: supervise() watches for it itself,
 	 * since signals mean other things before and after. */
 	if (!r.pidfile && !must_drop_privileges(&r))
-		return supervise(child, status[0], r.init);
-	code = await_start(child, status[0]);
-	if (code >= 0) {
-		if (pidtmp)
-			unlink(pidtmp);
-		return code;
-	}
-	close(status[0]);
-	if (r.pidfile && pidfile_commit(pidfile_fd, pidtmp, r.pidfile, child) < 0) {
-		char what[PATH_MAX + 32];
-
-		format(what, sizeof what, "cannot write pid file %s", r.pidfile);
-		abandon(child, NULL, what);
-	}
-	drop_privileges(&r);
+		return supervise(child, start[0], r.init);
+	status = after_start(&r, child, start[0], pidfile_fd, pidtmp);
+	if (status >= 0)
+		return status;
 	return supervise(child, -1, r.init);
 }

@@ -49,7 +49,7 @@ void pidone_next_is_2(int counter)
 	close(counter);
 }
 
-void pidone(char *const argv[], char *const env[], int status_fd)
+void pidone(char *const argv[], char *const env[], int start_fd)
 {
 	siginfo_t si;
 	pid_t cmd;
@@ -62,7 +62,7 @@ void pidone(char *const argv[], char *const env[], int status_fd)
 	/* It returns once the command has been executed (or failed, saying
 	 * so on the start pipe, and exited 125, 126 or 127). */
 	cmd = spawn_command(argv, env, false, -1);
-	close(status_fd);
+	close(start_fd);
 	/* Nothing of the caller's stays open here: not its terminal, not a
 	 * pipe a reader waits on. Errors from now on have nowhere to go. */
 	if (syscall(SYS_close_range, 0U, ~0U, 0) < 0)

@@ -5,10 +5,8 @@
 #include <unistd.h>
 
 #include "common.h"
-#include "hygiene.h"
-#include "relay.h"
+#include "exec.h"
 #include "spawn.h"
-#include "supervise.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define HAKO_ASAN
@@ -31,7 +29,7 @@
 struct spawn {
 	char *const *argv, *const *env;
 	bool new_session;
-	int lifeline[2]; /* a pipe whose read end only we hold */
+	int start[2];    /* the start pipe, whose read end only we hold */
 	int tty;         /* the pseudo-terminal to give it, or -1 */
 };
 
@@ -42,16 +40,8 @@ static int child(void *arg)
 {
 	const struct spawn *s = arg;
 
-	close(s->lifeline[0]);
-	unblock_signals();
-	if (s->tty >= 0)
-		relay_take(s->tty);
-	else
-		leave_caller_session(s->new_session);
-	/* Also when we were killed before it is set (getppid() cannot
-	 * tell, from the pid namespace below ours). */
-	die_with_parent(s->lifeline[1]);
-	exec_command(s->argv, s->env);
+	close(s->start[0]);
+	exec_finish(s->argv, s->env, s->new_session, s->tty, s->start[1]);
 }
 
 NO_ASAN pid_t spawn_command(char *const argv[], char *const env[],
@@ -65,15 +55,15 @@ NO_ASAN pid_t spawn_command(char *const argv[], char *const env[],
 	struct spawn s = { argv, env, new_session, { -1, -1 }, tty };
 	pid_t pid;
 
-	if (pipe2(s.lifeline, O_CLOEXEC) < 0)
+	if (pipe2(s.start, O_CLOEXEC) < 0)
 		die_errno("cannot create a pipe");
 	/* CLONE_VFORK: we go on once the child has executed the command or
 	 * exited; either way it no longer uses our memory or that stack. */
 	pid = clone(child, stack + sizeof stack, CLONE_VM | CLONE_VFORK | SIGCHLD, &s);
 	if (pid < 0)
 		die_errno("cannot start the command");
-	close(s.lifeline[0]);
-	close(s.lifeline[1]);
+	close(s.start[0]);
+	close(s.start[1]);
 	/* The child's frames never returned; to AddressSanitizer they are
 	 * still there, poisoning what our next calls put in that place. */
 	UNPOISON(stack, sizeof stack);

@@ -5,7 +5,6 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -50,18 +49,6 @@ void supervise_block(void)
 	handled(&set);
 	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
 		die_errno("cannot block signals");
-}
-
-void die_with_parent(int status_fd)
-{
-	struct pollfd p = { .fd = status_fd, .events = POLLOUT };
-
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
-		die_errno("cannot set the parent-death signal");
-	/* In a new pid namespace getppid() says 0 whatever happened; a pipe
-	 * with no reader left says POLLERR. */
-	if (poll(&p, 1, 0) == 1 && (p.revents & POLLERR))
-		_exit(EXIT_HAKO);
 }
 
 int exit_status(int status)

@@ -12,17 +12,11 @@
  * still seen. */
 void supervise_block(void);
 
-/* Child: die with the parent (SIGKILL), also if it is already gone.
- * STATUS_FD is the child's end of the start pipe, whose other end only
- * the parent holds. Credential changes clear the death signal: call it
- * again after each. */
-void die_with_parent(int status_fd);
-
 /* Parent: wait until CHILD has executed the command (the close-on-exec
- * STATUS_FD reads end of file) or failed (one byte, or it died). Returns
- * -1 once it has started, else the status to exit with. A handled signal
- * kills the child. */
-int await_start(pid_t child, int status_fd);
+ * start pipe, START_FD, reads end of file) or failed (one byte, or it
+ * died). Returns -1 once it has started, else the status to exit with. A
+ * handled signal kills the child. */
+int await_start(pid_t child, int start_fd);
 
 /* Parent: wait for CHILD to exit and return its status (128+N when killed
  * by signal N); SIGINT, SIGTERM, SIGHUP or SIGQUIT kill it and return
@@ -51,13 +45,13 @@ void pass_on(pid_t to, const siginfo_t *si);
 void supervise_block_all(void);
 
 /* hako-run: supervise CHILD, the sandbox's pid 1, until it exits, and
- * return the status to exit with. STATUS_FD is the start pipe while the
+ * return the status to exit with. START_FD is the start pipe while the
  * command may not have started yet (see await_start()), else -1. Once it
  * runs, signals are passed on to pid 1 (INIT: pid 1 is -I's init, which
  * takes them all): SIGINT, SIGTERM, SIGHUP and SIGQUIT only when pid 1
  * takes them, else it is killed and the status is 128+N; SIGTSTP, SIGTTIN
  * and SIGTTOU stop pid 1, then us; SIGCONT continues pid 1. */
-int supervise(pid_t child, int status_fd, bool init);
+int supervise(pid_t child, int start_fd, bool init);
 
 /* What a shell reports for a child's wait STATUS: its exit status, or
  * 128+N when signal N killed it. */

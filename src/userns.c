@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "exec.h"
 #include "format.h"
 #include "userns.h"
 
@@ -168,8 +169,7 @@ void userns_nest(const struct ident *id, int proc)
 	format(map, sizeof map, "%u %u 1\n", gid, outer_gid);
 	if (write_at(proc, "self/gid_map", map) < 0)
 		die_errno("cannot map group %u", gid);
-	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
-		die_errno("cannot clear dumpable");
+	not_dumpable();
 }
 
 int userns_prepare(const struct ident *id, bool rootless)
