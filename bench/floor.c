@@ -101,10 +101,9 @@ void die_errno(const char *fmt, ...)
  *   and a new session when standard input is not a terminal (hako-enter
  *   --fork's child does those two; here posix_spawn's attributes do);
  * hidden: while .hako/init runs (hako-run), or after joining
- *   (hako-enter): every signal disposition the default, no_new_privs, the
- *   seccomp filter;
- * last: a fresh session keyring, where hako makes it after the command's
- *   identity (so that its user owns it).
+ *   (hako-enter): every signal disposition the default;
+ * last: no_new_privs, the seccomp filter and a fresh session keyring,
+ *   where hako takes them, after the command's identity.
  */
 static void close_inherited(void)
 {
@@ -137,13 +136,13 @@ static void hidden_precautions(void)
 
 	for (sig = 1; sig < NSIG; sig++)
 		syscall(SYS_rt_sigaction, sig, dfl, NULL, (NSIG - 1) / 8);
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		die("set no_new_privs");
-	forbid_tty_injection();
 }
 
 static void last_precautions(void)
 {
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		die("set no_new_privs");
+	forbid_tty_injection();
 	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0)
 		die("join a new session keyring");
 }

@@ -19,13 +19,13 @@
 void exec_prepare_early(void)
 {
 	default_signals();
-	no_new_privs();
-	forbid_tty_injection();
 }
 
 void exec_prepare(const struct exec_plan *p)
 {
 	become(&p->id, p->in_userns);
+	no_new_privs();
+	forbid_tty_injection();
 	if (p->start_fd >= 0)
 		die_with_parent(p->start_fd);
 	new_session_keyring();

@@ -3,14 +3,14 @@
  * Once in the command's namespaces, hako-run's sandbox and hako-enter
  * take these steps, in this order, and nowhere else:
  *
- *   exec_prepare_early(), as soon as nothing that follows needs what it
- *   takes away (see there):
+ *   exec_prepare_early(), as soon as nothing that follows needs a
+ *   handler of its own:
  *    1. every signal disposition the default
- *    2. no_new_privs
- *    3. the terminal filter (which needs no_new_privs)
  *   exec_prepare(), in the process that holds the namespaces:
- *    4. identity: supplementary groups cleared, gid, uid; then not
+ *    2. identity: supplementary groups cleared, gid, uid; then not
  *       dumpable again, which a change of credentials may undo
+ *    3. no_new_privs
+ *    4. the terminal filter (which needs no_new_privs)
  *    5. the death signal set again (the credential change cleared it) and
  *       the parent checked, when there is a parent to die with
  *    6. a fresh session keyring, made after the identity so that the
@@ -48,15 +48,12 @@ struct exec_plan {
 	const char *dir;  /* -c, from the sandbox's root when relative */
 };
 
-/* Steps 1 to 3, which concern only this process and need none of its
- * privileges: hako-run takes them while .hako/init runs, where their cost
- * (the filter's above all, which the kernel checks for every call number)
- * is hidden from the caller when init gets the other CPU. Nothing after
- * them needs the two ioctls the filter refuses, nor a privilege an exec
- * could raise. */
+/* Step 1, which concerns only this process: hako-run takes it while
+ * .hako/init runs, where its cost (one call per signal) is hidden from
+ * the caller when init gets the other CPU. */
 void exec_prepare_early(void);
 
-/* Steps 4 to 8. */
+/* Steps 2 to 8. */
 void exec_prepare(const struct exec_plan *p);
 
 /* Steps 9 to 12: execute ARGV with ENV. TTY (else -1) is a

@@ -29,7 +29,7 @@ traced() {
 }
 
 # steps PID: what PID did of the command's steps, one word each, repeats
-# folded: the first three (from its last reset of the signal
+# folded: the first (its last reset of the signal
 # dispositions), then everything from its last setgroups (the identity),
 # or from its start when it has none (a child that executes the command),
 # until it starts a child or executes the command.
@@ -56,7 +56,7 @@ steps() {
 	{ cred = s ~ /^(groups|gid|uid)$/ }
 	s == "" { next }
 	early && s != elast { ev[++e] = s; elast = s }
-	s == "filter" { early = 0 }
+	s == "dispositions" { early = 0 }
 	s != last { out[++n] = s; last = s }
 	END {
 		for (i = 1; i <= e; i++) printf "%s ", ev[i]
@@ -79,8 +79,8 @@ last_steps() {
 # The steps in exec.h: the first ones and the identity's in the process
 # that holds the namespaces, the last ones in the process that executes
 # the command.
-EARLY="dispositions no_new_privs filter"
-PREPARE="groups gid uid not-dumpable death-signal keyring close chdir"
+EARLY="dispositions"
+PREPARE="groups gid uid not-dumpable no_new_privs filter death-signal keyring close chdir"
 FINISH="mask session exec"
 # A child sets its own death signal.
 CHILD_FINISH="mask session death-signal exec"
