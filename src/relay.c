@@ -323,7 +323,6 @@ int relay_run(int master, char *const argv[], char *const env[])
 	else
 		r.out = r.in;
 	r.term = r.in >= 0 ? r.in : r.out;
-	r.sigfd = forward_signalfd(SFD_NONBLOCK);
 	wait_foreground(&r);
 
 	/* Opened from the master, which knows its devpts: none may be
@@ -340,6 +339,7 @@ int relay_run(int master, char *const argv[], char *const env[])
 		tcsetattr(master, TCSANOW, &t);
 	}
 	resize(&r);
+	r.sigfd = forward_signalfd(SFD_NONBLOCK);
 	r.child = spawn_command(argv, env, true, slave);
 	close(slave);
 	if (fcntl(master, F_SETFL, O_RDWR | O_NONBLOCK) < 0)
