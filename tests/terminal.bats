@@ -222,8 +222,9 @@ steal() {
 	printf '%s\n' "${lines[@]}" | grep -qx 'done at once'
 	# The typed line is echoed once, by the command's own terminal (a
 	# caller's terminal not raw would echo it too), and read once; the
-	# command's terminal has the modes the shell gives its jobs (a line
-	# editor's, without echo or lines, while it reads the next command).
+	# command's terminal has the modes the shell gives its jobs, not
+	# those of its line editor (no echo, no lines), which the terminal
+	# may have while the shell reads the next command.
 	after=${output#*$'\n'ready$'\n'}
 	[ "${after%%$'\n'end$'\n'*}" = $'typed line\ngot <typed line>' ]
 }
