@@ -268,15 +268,19 @@ steal() {
 		echo end
 	EOF2
 	(
-		for _ in $(seq 200); do
+		for _ in $(seq 600); do
 			[ -e "$ROOT/tmp/ready" ] && [ -s "$TMP/job.pid" ] && break
 			sleep 0.05
 		done
 		kill -STOP "$(cat "$TMP/job.pid")"
 	) &
 	track $!
-	run ptydrive expect='$ ' send="$ENTER --fork $PID /bin/sh /tmp/job & echo \$! > $TMP/job.pid; fg\\n" \
-		expect='Stopped' expect='$ ' send='fg\n' expect='continued\n' \
+	local stopped='for i in $(seq 200); do [ "$(cut -d" " -f3 /proc/$!/stat)" = T ] && break; sleep 0.05; done'
+	# fg once the shell knows that the job stopped in the background: it
+	# then continues it (else it only hands the terminal over).
+	run ptydrive expect='$ ' \
+		send="$ENTER --fork $PID /bin/sh /tmp/job & echo \$! > $TMP/job.pid; $stopped; jobs -l; fg\\n" \
+		expect='Stopped (tty output)' expect='Stopped' expect='$ ' send='fg\n' expect='continued\n' \
 		send='typed line\n' expect='got <typed line>' send='quit\n' expect='end' expect='$ ' \
 		send='exit\n' -- env PS1='$ ' bash --norc --noprofile -i
 	echo "$output"
