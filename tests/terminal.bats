@@ -287,7 +287,8 @@ steal() {
 	[ "$status" -eq 0 ]
 	[ "${lines[-2]}" = "status 0" ]
 	[ "${lines[-1]}" = "mode restored" ]
-	# Echoed once, by the command's terminal; line ends as they are.
-	after=${output#*$'\n'continued$'\n'}
+	# After the last fg: echoed once, by the command's terminal; line
+	# ends as they are.
+	after=${output##*$'\n'continued$'\n'}
 	[ "${after%%$'\n'end$'\n'*}" = $'typed line\ngot <typed line>\nquit' ]
 }
