@@ -26,8 +26,9 @@ struct relay {
 	int out;         /* where the pseudo-terminal's output goes, or -1 */
 	int term;        /* the caller's terminal: modes and window size */
 	pid_t child;
-	bool raw;        /* IN is in raw mode, SAVED its modes before; only
-			  * then is it read */
+	bool raw;        /* IN is ours, in raw mode, SAVED its modes before */
+	bool parked;     /* IN had input in the background and we stayed
+			  * there: not looked at again until a SIGCONT */
 	bool in_open;    /* IN has not reached end of file */
 	bool pty_open;   /* the pseudo-terminal can still be read */
 	struct termios saved;
@@ -64,28 +65,34 @@ void relay_take(int slave)
 		close(slave);
 }
 
-/* The caller's terminal may only be put in raw mode while we are its
- * foreground job: started in the background (`&`) we stop, as any
- * program that reads the terminal would, until `fg`. Returns false when we may not take it now: no shell controls the
- * job any more (the kernel discards the stop), or a signal waits to be
- * handled first (`kill %1` sends SIGTERM with SIGCONT). */
-static bool to_foreground(struct relay *r)
+/* Whether the caller's terminal has a foreground job other than ours:
+ * then it is its shell's, in the shell's modes. (tcgetpgrp() fails once
+ * it is hung up: then it is nobody's.) */
+static bool background(const struct relay *r)
 {
-	sigset_t pending;
-	pid_t fg;
-	int signo = SIGTTOU;
+	pid_t fg = tcgetpgrp(r->in);
 
-	while ((fg = tcgetpgrp(r->in)) > 0 && fg != getpgrp()) {
-		forward_stop(r->child, signo);
-		/* Continued: SIGCONT is pending (a stop signal clears it). */
-		if (sigpending(&pending) < 0 || !sigismember(&pending, SIGCONT))
-			return false;
-		for (int sig = 1; sig < 32; sig++)
-			if (sig != SIGCONT && sigismember(&pending, sig))
-				return false;
-		signo = SIGTTIN;
-	}
-	return true;
+	return fg > 0 && fg != getpgrp();
+}
+
+/* Started in the background (`&`): the caller's terminal has the modes
+ * its shell reads the next command in (a line editor's: no echo, no
+ * lines), no start for the command's terminal. We stop first, as a job
+ * that touches its terminal there would (the kernel does not stop us:
+ * SIGTTOU is blocked), and start the command once continued: by `fg`,
+ * normally; `bg` or `kill %1` continue us in the background, and the
+ * kernel discards the stop when no shell controls the job any more. */
+static void wait_foreground(const struct relay *r)
+{
+	sigset_t one;
+
+	if (r->in < 0 || !background(r))
+		return;
+	sigemptyset(&one);
+	sigaddset(&one, SIGTTOU);
+	kill(getpid(), SIGTTOU);
+	sigprocmask(SIG_UNBLOCK, &one, NULL);
+	sigprocmask(SIG_BLOCK, &one, NULL);
 }
 
 static void resize(struct relay *r)
@@ -97,18 +104,27 @@ static void resize(struct relay *r)
 		ioctl(r->master, TIOCSWINSZ, &ws);
 }
 
-static void enter_raw(struct relay *r)
+/* The caller's terminal is ours while we are its foreground job: raw, so
+ * that every key goes to the command's terminal, which interprets it
+ * (Ctrl-C, Ctrl-Z, Ctrl-D) as over ssh, and its size passed on (it may
+ * have changed while we were not there to hear of it). The shell hands it
+ * over with its own modes and takes it back with them: this is called
+ * whenever that may have happened (we start, are continued, or see the
+ * terminal while it is not ours: `fg` of a job that runs sends no
+ * SIGCONT). Ours or not is decided by asking, not by the order of the
+ * shell's tcsetpgrp() and SIGCONT. */
+static void take(struct relay *r)
 {
 	struct termios t;
 
-	if (r->in >= 0 && to_foreground(r)) {
-		if (tcgetattr(r->in, &r->saved) == 0) {
-			/* Every key goes to the command's terminal, which
-			 * interprets it (Ctrl-C, Ctrl-Z, Ctrl-D) as over ssh. */
-			t = r->saved;
-			cfmakeraw(&t);
-			r->raw = tcsetattr(r->in, TCSADRAIN, &t) == 0;
-		}
+	if (r->in >= 0 && background(r)) {
+		r->raw = false; /* the shell's modes are not ours to restore */
+		return;
+	}
+	if (r->in >= 0 && (r->raw || tcgetattr(r->in, &r->saved) == 0)) {
+		t = r->saved;
+		cfmakeraw(&t);
+		r->raw = tcsetattr(r->in, TCSADRAIN, &t) == 0;
 	}
 	resize(r);
 }
@@ -179,10 +195,29 @@ static void to_pty(struct relay *r)
 static void from_caller(struct relay *r)
 {
 	struct termios t;
-	ssize_t n = read(r->in, r->buf, sizeof r->buf);
+	ssize_t n;
 
+	if (!r->raw) {
+		/* Input while the terminal is not ours: in the background,
+		 * stop as a job that reads its terminal there would (the
+		 * kernel does not stop us: SIGTTIN is blocked), until `fg`. */
+		if (background(r))
+			forward_stop(r->child, SIGTTIN);
+		take(r);
+		if (!r->raw && background(r)) {
+			r->parked = true;
+			return;
+		}
+	}
+	n = read(r->in, r->buf, sizeof r->buf);
 	if (n > 0) {
 		r->len = (size_t)n;
+	} else if (n < 0 && errno == EIO && background(r)) {
+		/* Another job was made the foreground one while we read:
+		 * the terminal is the shell's again (the kernel says EIO
+		 * where it would send SIGTTIN). */
+		r->raw = false;
+		return;
 	} else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
 		/* End of input (a hang-up): the command's terminal says
 		 * end of file too, with its own character for it. */
@@ -213,15 +248,15 @@ static int on_signals(struct relay *r)
 		case SIGTTOU:
 			leave_raw(r);
 			forward_stop(r->child, (int)si.ssi_signo);
-			enter_raw(r);
+			take(r);
 			break;
 		case SIGCONT:
-			/* `fg` after we stopped in the background takes the
-			 * terminal; `bg` (or `kill %1`) does not stop us again:
-			 * we relay output, and read nothing until `fg`. */
+			/* `fg` gives us the terminal, `bg` (or `kill %1`)
+			 * does not: we relay output, and stop again only when
+			 * there is input (see from_caller()). */
 			kill(r->child, SIGCONT);
-			if (!r->raw && r->in >= 0 && tcgetpgrp(r->in) == getpgrp())
-				enter_raw(r);
+			r->parked = false;
+			take(r);
 			break;
 		default:
 			code = forward_signal(r->child, (int)si.ssi_signo, si.ssi_code);
@@ -250,7 +285,7 @@ static int relay(struct relay *r)
 		p[0].events = POLLIN;
 		p[1].fd = r->pty_open ? r->master : -1;
 		p[1].events = r->len ? POLLIN | POLLOUT : POLLIN;
-		p[2].fd = r->len || !r->in_open || !r->raw ? -1 : r->in;
+		p[2].fd = r->len || !r->in_open || r->parked ? -1 : r->in;
 		p[2].events = POLLIN;
 		if (poll(p, 3, -1) < 0) {
 			if (errno == EINTR)
@@ -259,8 +294,11 @@ static int relay(struct relay *r)
 		}
 		if (p[0].revents && (code = on_signals(r)) >= 0)
 			return code;
-		if (p[1].revents & (POLLIN | POLLHUP | POLLERR))
+		if (p[1].revents & (POLLIN | POLLHUP | POLLERR)) {
+			if (!r->raw && r->in_open)
+				take(r);
 			from_pty(r);
+		}
 		if (r->len && (p[1].revents & POLLOUT))
 			to_pty(r);
 		if (p[2].revents)
@@ -285,6 +323,7 @@ int relay_run(int master, char *const argv[], char *const env[])
 	else
 		r.out = r.in;
 	r.term = r.in >= 0 ? r.in : r.out;
+	wait_foreground(&r);
 
 	/* Opened from the master, which knows its devpts: none may be
 	 * mounted where we are now. */
@@ -305,7 +344,7 @@ int relay_run(int master, char *const argv[], char *const env[])
 	close(slave);
 	if (fcntl(master, F_SETFL, O_RDWR | O_NONBLOCK) < 0)
 		die_errno("cannot relay the pseudo-terminal");
-	enter_raw(&r);
+	take(&r);
 	code = relay(&r);
 	leave_raw(&r);
 	close(r.sigfd);

@@ -180,14 +180,22 @@ steal() {
 	[ "$(pgrep --ns "$PID" --nslist pid)" = "$PID" ]
 }
 
-@test "hako-enter --fork on a terminal, as a background job: it stops before taking the terminal; fg relays; kill %1 ends it with 143" {
+@test "hako-enter --fork on a terminal, as a background job: it stops before taking the terminal; fg takes it (raw) and relays; kill %1 ends it with 143" {
 	local stopped='for i in $(seq 200); do [ "$(cut -d" " -f3 /proc/$!/stat)" = T ] && break; sleep 0.05; done'
 	# bash's wait returns at once for a job it still has as stopped: it
 	# learns of the SIGCONT that kill %1 sent only when it reaps the news.
 	local waited='for i in $(seq 100); do wait %1; r=$?; [ $r -ne 150 ] && break; sleep 0.05; done; echo "waited $r"'
-	run ptydrive expect='$ ' send="$ENTER --fork $PID /bin/sh -c 'echo ready' &\\n" expect='$ ' \
+	# The commands are files: at fg the shell prints the job's command
+	# line, which then holds none of their output.
+	echo 'echo done at once' > "$ROOT/tmp/once"
+	printf '%s\n' 'echo ready' 'while read -r l; do echo "got <$l>"; done' 'echo end' > "$ROOT/tmp/job"
+	run ptydrive expect='$ ' send="$ENTER --fork $PID /bin/sh /tmp/once &\\n" expect='$ ' \
 		send="$stopped; jobs -l\\n" expect='Stopped (tty output)' expect='$ ' \
-		send='fg\n' expect='ready' expect='$ ' \
+		send='fg\n' expect='done at once' expect='$ ' \
+		send="$ENTER --fork $PID /bin/sh /tmp/job &\\n" expect='$ ' \
+		send="$stopped; jobs -l\\n" expect='Stopped (tty output)' expect='$ ' \
+		send='fg\n' expect='ready' send='typed line\n' expect='got <typed line>' \
+		send='\x04' expect='end' expect='$ ' \
 		send="$ENTER --fork $PID cat &\\n" expect='$ ' \
 		send="$stopped; kill %1; $waited\\n" expect='waited 143' expect='$ ' \
 		send='exit\n' -- env PS1='$ ' bash --norc --noprofile -i
@@ -195,4 +203,80 @@ steal() {
 	[ "$status" -eq 0 ]
 	[ "${lines[-2]}" = "status 0" ]
 	[ "${lines[-1]}" = "mode restored" ]
+	# Relayed in raw mode, line ends pass as they are (a terminal not raw
+	# adds a carriage return to each): the line alone, also from a
+	# command that has ended before its output is relayed.
+	[ "$(printf '%s\n' "${lines[@]}" | grep -c 'done at once')" -eq 1 ]
+	printf '%s\n' "${lines[@]}" | grep -qx 'done at once'
+	# The typed line is echoed once, by the command's own terminal (a
+	# caller's terminal not raw would echo it too), and read once; the
+	# command's terminal has the modes the shell gives its jobs, not
+	# those of its line editor (no echo, no lines), which the terminal
+	# may have while the shell reads the next command.
+	after=${output#*$'\n'ready$'\n'}
+	[ "${after%%$'\n'end$'\n'*}" = $'typed line\ngot <typed line>' ]
+}
+
+@test "hako-enter --fork on a terminal: bg relays in the background; input there stops it, or fg (no SIGCONT for a running job) gives it the terminal" {
+	# Started by bg, the command's terminal has the modes the shell's
+	# line editor may have then: it sets its own.
+	printf '%s\n' 'stty icanon echo' 'echo ready' 'while read -r l; do echo "got <$l>"; done' 'echo end' > "$ROOT/tmp/job"
+	local stopped='for i in $(seq 200); do [ "$(cut -d" " -f3 /proc/$!/stat)" = T ] && break; sleep 0.05; done'
+	# Whether the keys of `fg` stop it first (tty input) is a race; the
+	# terminal is the job's once it has read a line after fg.
+	run ptydrive expect='$ ' send="$ENTER --fork $PID /bin/sh /tmp/job &\\n" expect='$ ' \
+		send="$stopped; jobs -l\\n" expect='Stopped (tty output)' expect='$ ' \
+		send='bg\n' expect='ready' send='fg\n' expect='/tmp/job\n' \
+		send='typed line\n' expect='got <typed line>\n' send='second\n' expect='got <second>' \
+		send='\x04' expect='end' expect='$ ' \
+		send='exit\n' -- env PS1='$ ' bash --norc --noprofile -i
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[-2]}" = "status 0" ]
+	[ "${lines[-1]}" = "mode restored" ]
+	after=${output#*$'\n'got <typed line>$'\n'}
+	[ "${after%%$'\n'end$'\n'*}" = $'second\ngot <second>' ]
+}
+
+@test "hako-enter --fork on a terminal: stopped by SIGSTOP (the shell restores its modes), fg takes the terminal again" {
+	# The command says when it is continued: hako-enter has taken the
+	# terminal by then. (Stopped, it may not have relayed "ready" yet.)
+	cat > "$ROOT/tmp/job" <<-'EOF2'
+		trap 'echo continued' CONT
+		echo ready
+		touch /tmp/ready
+		# read returns early when the trap runs
+		i=0
+		while [ $i -lt 100 ]; do
+			i=$((i + 1)) l=
+			read -r l
+			[ "$l" = quit ] && break
+			[ -n "$l" ] && echo "got <$l>"
+		done
+		echo end
+	EOF2
+	(
+		for _ in $(seq 600); do
+			[ -e "$ROOT/tmp/ready" ] && [ -s "$TMP/job.pid" ] && break
+			sleep 0.05
+		done
+		kill -STOP "$(cat "$TMP/job.pid")"
+	) &
+	track $!
+	local stopped='for i in $(seq 200); do [ "$(cut -d" " -f3 /proc/$!/stat)" = T ] && break; sleep 0.05; done'
+	# fg once the shell knows that the job stopped in the background: it
+	# then continues it (else it only hands the terminal over).
+	run ptydrive expect='$ ' \
+		send="$ENTER --fork $PID /bin/sh /tmp/job & echo \$! > $TMP/job.pid; $stopped; jobs -l; fg\\n" \
+		expect='Stopped (tty output)' expect='Stopped' expect='$ ' send='fg\n' expect='continued\n' \
+		send='typed line\n' expect='got <typed line>' send='quit\n' expect='end' expect='$ ' \
+		send='exit\n' -- env PS1='$ ' bash --norc --noprofile -i
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[-2]}" = "status 0" ]
+	[ "${lines[-1]}" = "mode restored" ]
+	# After the last fg: echoed once, by the command's terminal; line
+	# ends as they are.
+	after=${output##*$'\n'continued$'\n'}
+	[ "${after%%$'\n'end$'\n'*}" = $'typed line\ngot <typed line>\nquit' ]
 }
