@@ -14,7 +14,6 @@
 #include <unistd.h>
 
 #include "common.h"
-#include "format.h"
 #include "userdb.h"
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -29,6 +28,13 @@ void die_notify(int fd)
 	notify_fd = fd;
 }
 
+/* What snprintf put in a buffer of CAP bytes when it returned R: a text
+ * that did not fit is cut off. */
+static size_t written(int r, size_t cap)
+{
+	return r < 0 ? 0 : (size_t)r < cap ? (size_t)r : cap - 1;
+}
+
 /* One line, written with a single write(2): no stdio buffering to flush in
  * a forked child, no interleaving. Control characters in names become '?'
  * so a message cannot drive the terminal. */
@@ -38,10 +44,11 @@ report(int err, const char *fmt, va_list ap)
 	char buf[1024];
 	size_t n, cap = sizeof buf - 1; /* room for the newline */
 
-	n = format(buf, cap, "%s: ", progname);
-	n += vformat(buf + n, cap - n, fmt, ap);
+	n = written(snprintf(buf, cap, "%s: ", progname), cap);
+	n += written(vsnprintf(buf + n, cap - n, fmt, ap), cap - n);
 	if (err)
-		n += format(buf + n, cap - n, ": %s", strerror(err));
+		n += written(snprintf(buf + n, cap - n, ": %s", strerror(err)),
+			     cap - n);
 	for (size_t i = 0; i < n; i++)
 		if ((unsigned char)buf[i] < 0x20 || buf[i] == 0x7f)
 			buf[i] = '?';
@@ -218,7 +225,7 @@ bool opts_common(struct opts *o, int c, const char *arg, const char *usage)
 		print_and_exit(usage);
 		break;
 	case 'V':
-		format(version, sizeof version, "%s %s\n", progname, HAKO_VERSION);
+		snprintf(version, sizeof version, "%s %s\n", progname, HAKO_VERSION);
 		print_and_exit(version);
 		break;
 	case 'e':

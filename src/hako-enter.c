@@ -17,7 +17,6 @@
 
 #include "common.h"
 #include "filter.h"
-#include "format.h"
 #include "forward.h"
 #include "hygiene.h"
 #include "relay.h"
@@ -105,13 +104,13 @@ static bool ours(pid_t pid, int proc, size_t i, struct stat *st)
 	char path[32];
 	struct stat self;
 
-	format(path, sizeof path, "ns/%s", namespaces[i].name);
+	snprintf(path, sizeof path, "ns/%s", namespaces[i].name);
 	if (fstatat(proc, path, st, 0) < 0) {
 		if (errno == ENOENT && namespaces[i].flag == CLONE_NEWCGROUP)
 			return true; /* a kernel without cgroup namespaces */
 		die_errno("cannot inspect the namespaces of %d", (int)pid);
 	}
-	format(path, sizeof path, "/proc/self/ns/%s", namespaces[i].name);
+	snprintf(path, sizeof path, "/proc/self/ns/%s", namespaces[i].name);
 	if (stat(path, &self) < 0)
 		die_errno("cannot inspect %s", path);
 	return st->st_ino == self.st_ino && st->st_dev == self.st_dev;
@@ -136,7 +135,7 @@ static bool ours_fd(pid_t pid, int fd, const char *name)
 	if (fstat(fd, &st) < 0)
 		die_errno("cannot inspect the namespaces of %d", (int)pid);
 	close(fd);
-	format(path, sizeof path, "/proc/self/ns/%s", name);
+	snprintf(path, sizeof path, "/proc/self/ns/%s", name);
 	if (stat(path, &self) < 0)
 		die_errno("cannot inspect %s", path);
 	return st.st_ino == self.st_ino && st.st_dev == self.st_dev;
@@ -273,7 +272,7 @@ static void join_each(pid_t pid, int pidfd, int proc, int flags, int userfd)
 					  (int)pid);
 			continue;
 		}
-		format(path, sizeof path, "ns/%s", namespaces[i].name);
+		snprintf(path, sizeof path, "ns/%s", namespaces[i].name);
 		fd[i] = openat(proc, path, O_RDONLY | O_CLOEXEC);
 		if (fd[i] < 0)
 			die_errno("cannot open the %s namespace of %d",
@@ -350,7 +349,7 @@ static int join(pid_t pid)
 	 * too old to say: look at each. Should PID have been reused in
 	 * between, the setns on the pidfd fails: the process it names is
 	 * gone. */
-	format(path, sizeof path, "/proc/%d", (int)pid);
+	snprintf(path, sizeof path, "/proc/%d", (int)pid);
 	proc = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (proc < 0)
 		die_errno("cannot open process %d", (int)pid);

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
@@ -13,7 +14,6 @@
 #include <unistd.h>
 
 #include "common.h"
-#include "format.h"
 #include "supervise.h"
 
 /* Signal sets as the kernel takes them (64 bits): libc's own refuse the
@@ -244,7 +244,7 @@ static bool takes(pid_t child, int sig)
 	ssize_t n, len = 0;
 	int fd;
 
-	format(path, sizeof path, "/proc/%d/status", (int)child);
+	snprintf(path, sizeof path, "/proc/%d/status", (int)child);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return false;
