@@ -21,6 +21,7 @@
 #include "hygiene.h"
 #include "relay.h"
 #include "spawn.h"
+#include "supervise.h"
 #include "userns.h"
 
 #ifndef SYS_pidfd_open
@@ -215,8 +216,8 @@ static int owning_userns(pid_t pid, int proc, const struct stat *user)
  * (the kernel refuses to re-enter it), all of them when its user
  * namespace owns its other ones. Not when it is a nested one (see
  * owning_userns()): the others are joined through the namespace around
- * it, the nested one last (see join_each()). Asked of
- * the pidfd (Linux 6.11), which costs less than looking at /proc/PID/ns. */
+ * it, the nested one last (see join_each()). Asked of the pidfd (Linux
+ * 6.11). */
 static int one_setns(int pidfd)
 {
 	struct stat user_st, owner_st;
@@ -329,10 +330,10 @@ static int join(pid_t pid)
 	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (pidfd < 0 && errno != ENOSYS && errno != EINVAL)
 		die_errno("cannot open process %d", (int)pid);
-	/* Most often all of them can be joined at once: joining one we are
-	 * in already changes nothing, so there is no need to look at them
-	 * one by one, which costs more than the join. The host's /proc is
-	 * opened first when a user namespace is joined. */
+	/* Kept for speed: asked of the pidfd, most often all of them can be
+	 * joined at once (joining one we are in already changes nothing),
+	 * and looking at /proc/PID/ns one by one costs more than the join.
+	 * The host's /proc is opened first when a user namespace is joined. */
 	flags = pidfd >= 0 && checked_sandbox(pid, pidfd) ? one_setns(pidfd) : 0;
 	if (flags) {
 		self = flags & CLONE_NEWUSER ? before_userns() : -1;
@@ -453,7 +454,7 @@ int main(int argc, char *argv[])
 	 * the command are looked up. */
 	default_signals();
 	if (fork_mode)
-		forward_block();
+		supervise_block_all();
 	new_session_keyring();
 	no_new_privs();
 	close_inherited(o.keep, o.nkeep, master);
