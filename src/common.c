@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <grp.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -183,15 +184,27 @@ static void add_keep_fd(struct opts *o, const char *arg)
 
 void opts_init(struct opts *o, int argc)
 {
+	size_t envsize = ((size_t)argc + 1) * sizeof *o->env;
+	void *mem;
+
 	memset(o, 0, sizeof *o);
 	o->dir = "/";
 	opterr = 0;
-	/* No option can occur more often than there are arguments. Never
-	 * freed: the process executes the command or exits. */
-	o->env = malloc(((size_t)argc + 1) * sizeof *o->env);
-	o->keep = malloc(((size_t)argc + 1) * sizeof *o->keep);
-	if (!o->env || !o->keep)
+	/* No option can occur more often than there are arguments. A short
+	 * command line needs no memory of its own (a mapping is one more
+	 * thing for the sandbox's clone to copy); a long one gets pages of
+	 * its own rather than malloc, which nothing else needs. */
+	if (argc <= OPTS_SHORT) {
+		o->env = o->short_env;
+		o->keep = o->short_keep;
+		return;
+	}
+	mem = mmap(NULL, envsize + ((size_t)argc + 1) * sizeof *o->keep,
+		   PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (mem == MAP_FAILED)
 		die_errno("cannot allocate option tables");
+	o->env = mem;
+	o->keep = (int *)(void *)((char *)mem + envsize);
 }
 
 static void print_and_exit(const char *text)

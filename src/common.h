@@ -29,6 +29,10 @@ struct ident {
 	gid_t gid;
 };
 
+/* A command line this short has its option tables in struct opts; a
+ * longer one gets pages of their own. */
+#define OPTS_SHORT 32
+
 /* What both tools take from the command line besides their own options. */
 struct opts {
 	struct ident id;
@@ -40,6 +44,8 @@ struct opts {
 	size_t nkeep;
 	gid_t user_gid;  /* -u's group, for when -g is not given, */
 	bool user_has_gid; /* when the user has a passwd entry */
+	char *short_env[OPTS_SHORT + 1];
+	int short_keep[OPTS_SHORT + 1];
 };
 
 /* Shared options, in getopt_long form; each tool appends its own. */

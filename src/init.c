@@ -2,8 +2,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "common.h"
@@ -25,14 +25,17 @@ char **init_environ(struct init_env *e, const char *network, bool writable,
 		    const char *userns)
 {
 	size_t n = 0, i = 0;
-	char **envp;
+	char **envp = e->short_envp;
 
 	while (environ[n])
 		n++;
-	/* Never freed: the sandbox process executes the command soon. */
-	envp = malloc((n + 4) * sizeof *envp);
-	if (!envp)
-		die_errno("cannot allocate the environment of .hako/init");
+	/* Never unmapped: the sandbox process execs the command soon. */
+	if (n + 4 > INIT_ENV_SHORT) {
+		envp = mmap(NULL, (n + 4) * sizeof *envp, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (envp == MAP_FAILED)
+			die_errno("cannot allocate the environment of .hako/init");
+	}
 	for (char **p = environ; *p; p++)
 		if (!hako_var(*p))
 			envp[i++] = *p;

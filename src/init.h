@@ -5,12 +5,15 @@
 #include <limits.h>
 #include <stdbool.h>
 
-/* Room for hako's own variables in init's environment, on the caller's
- * stack. */
+/* Environments this short fit here; a longer one gets pages of its own. */
+#define INIT_ENV_SHORT 256
+
+/* Room for init's environment, on the caller's stack. */
 struct init_env {
 	char network[sizeof "HAKO_NETWORK=" + PATH_MAX];
 	char writable[sizeof "HAKO_WRITABLE=0"];
 	char userns[sizeof "HAKO_USERNS=rootless"];
+	char *short_envp[INIT_ENV_SHORT];
 };
 
 /* init's environment: ours, less any HAKO_NETWORK, HAKO_WRITABLE and
