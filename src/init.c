@@ -29,7 +29,8 @@ char **init_environ(struct init_env *e, const char *network, bool writable,
 
 	while (environ[n])
 		n++;
-	/* Never unmapped: the sandbox process execs the command soon. */
+	/* As the option tables (see opts_init()): in place when short.
+	 * Never unmapped: the sandbox process execs the command soon. */
 	if (n + 4 > INIT_ENV_SHORT) {
 		envp = mmap(NULL, (n + 4) * sizeof *envp, PROT_READ | PROT_WRITE,
 			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
