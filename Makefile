@@ -28,7 +28,7 @@ KINC = $(O)/kinclude
 KCPPFLAGS = -isystem $(KINC)
 endif
 
-COMMON  = src/common.o src/format.o src/userdb.o src/hygiene.o src/exec.o src/filter.o src/supervise.o src/userns.o src/spawn.o src/loopback.o src/init.o src/forward.o src/relay.o src/pidone.o
+COMMON  = src/common.o src/userdb.o src/hygiene.o src/exec.o src/filter.o src/supervise.o src/userns.o src/spawn.o src/loopback.o src/init.o src/forward.o src/relay.o src/pidone.o
 HEADERS = $(wildcard src/*.h)
 
 all: $(O)/hako-run $(O)/hako-enter

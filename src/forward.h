@@ -5,27 +5,19 @@
 #include <signal.h>
 #include <sys/types.h>
 
-/* Block every signal that can be blocked (also those libc keeps for
- * itself) and undo an inherited SIGCHLD SIG_IGN: before the child exists,
- * so that one that exits at once, or a signal that comes before we wait,
- * is still seen. */
-void forward_block(void);
-
-/* A descriptor that reads every signal forward_block() blocked. */
-int forward_signalfd(int flags);
-
 /* Stop CHILD and then ourselves with SIGNO (SIGTSTP, SIGTTIN or SIGTTOU),
  * as the kernel would stop the caller's job; once we are continued (or
  * when the kernel discards the stop), continue CHILD. */
 void forward_stop(pid_t child, int signo);
 
-/* Signal SIGNO (with si_code CODE) came to us: pass it on to CHILD, or
- * for SIGCHLD see whether it has ended. Returns -1 while it runs, else
- * the status to exit with (128+N when killed by signal N). SIGTSTP,
- * SIGTTIN and SIGTTOU are left to the caller (see forward_stop()). */
-int forward_signal(pid_t child, int signo, int code);
+/* Signal SI came to us: pass it on to CHILD, or for SIGCHLD see whether
+ * it has ended. Returns -1 while it runs, else the status to exit with
+ * (128+N when killed by signal N). SIGTSTP, SIGTTIN and SIGTTOU are left
+ * to the caller (see forward_stop()). */
+int forward_signal(pid_t child, const siginfo_t *si);
 
-/* Wait for CHILD, passing on every signal, and return its status. */
+/* Wait for CHILD (every signal blocked by supervise_block_all()), passing
+ * on every signal, and return its status. */
 int forward_wait(pid_t child);
 
 #endif

@@ -16,11 +16,11 @@
 
 #include "common.h"
 #include "exec.h"
-#include "format.h"
 #include "forward.h"
 #include "hygiene.h"
 #include "relay.h"
 #include "spawn.h"
+#include "supervise.h"
 #include "userns.h"
 
 #ifndef SYS_pidfd_open
@@ -110,13 +110,13 @@ static bool ours(pid_t pid, int proc, size_t i, struct stat *st)
 	char path[32];
 	struct stat self;
 
-	format(path, sizeof path, "ns/%s", namespaces[i].name);
+	snprintf(path, sizeof path, "ns/%s", namespaces[i].name);
 	if (fstatat(proc, path, st, 0) < 0) {
 		if (errno == ENOENT && namespaces[i].flag == CLONE_NEWCGROUP)
 			return true; /* a kernel without cgroup namespaces */
 		die_errno("cannot inspect the namespaces of %d", (int)pid);
 	}
-	format(path, sizeof path, "/proc/self/ns/%s", namespaces[i].name);
+	snprintf(path, sizeof path, "/proc/self/ns/%s", namespaces[i].name);
 	if (stat(path, &self) < 0)
 		die_errno("cannot inspect %s", path);
 	return same_file(st, &self);
@@ -141,7 +141,7 @@ static bool ours_fd(pid_t pid, int fd, const char *name)
 	if (fstat(fd, &st) < 0)
 		die_errno("cannot inspect the namespaces of %d", (int)pid);
 	close(fd);
-	format(path, sizeof path, "/proc/self/ns/%s", name);
+	snprintf(path, sizeof path, "/proc/self/ns/%s", name);
 	if (stat(path, &self) < 0)
 		die_errno("cannot inspect %s", path);
 	return same_file(&st, &self);
@@ -220,8 +220,8 @@ static int owning_userns(pid_t pid, int proc, const struct stat *user)
  * (the kernel refuses to re-enter it), all of them when its user
  * namespace owns its other ones. Not when it is a nested one (see
  * owning_userns()): the others are joined through the namespace around
- * it, the nested one last (see join_each()). Asked of
- * the pidfd (Linux 6.11), which costs less than looking at /proc/PID/ns. */
+ * it, the nested one last (see join_each()). Asked of the pidfd (Linux
+ * 6.11). */
 static int one_setns(int pidfd)
 {
 	struct stat user_st, owner_st;
@@ -275,7 +275,7 @@ static void join_each(pid_t pid, int pidfd, int proc, int flags, int userfd)
 					  (int)pid);
 			continue;
 		}
-		format(path, sizeof path, "ns/%s", namespaces[i].name);
+		snprintf(path, sizeof path, "ns/%s", namespaces[i].name);
 		fd[i] = openat(proc, path, O_RDONLY | O_CLOEXEC);
 		if (fd[i] < 0)
 			die_errno("cannot open the %s namespace of %d",
@@ -332,10 +332,10 @@ static int join(pid_t pid)
 	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (pidfd < 0 && errno != ENOSYS && errno != EINVAL)
 		die_errno("cannot open process %d", (int)pid);
-	/* Most often all of them can be joined at once: joining one we are
-	 * in already changes nothing, so there is no need to look at them
-	 * one by one, which costs more than the join. The host's /proc is
-	 * opened first when a user namespace is joined. */
+	/* Kept for speed: asked of the pidfd, most often all of them can be
+	 * joined at once (joining one we are in already changes nothing),
+	 * and looking at /proc/PID/ns one by one costs more than the join.
+	 * The host's /proc is opened first when a user namespace is joined. */
 	flags = pidfd >= 0 && checked_sandbox(pid, pidfd) ? one_setns(pidfd) : 0;
 	if (flags) {
 		self = flags & CLONE_NEWUSER ? before_userns() : -1;
@@ -352,7 +352,7 @@ static int join(pid_t pid)
 	 * too old to say: look at each. Should PID have been reused in
 	 * between, the setns on the pidfd fails: the process it names is
 	 * gone. */
-	format(path, sizeof path, "/proc/%d", (int)pid);
+	snprintf(path, sizeof path, "/proc/%d", (int)pid);
 	proc = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (proc < 0)
 		die_errno("cannot open process %d", (int)pid);
@@ -472,7 +472,7 @@ int main(int argc, char *argv[])
 	 * seen. A child that fails says why and exits 125, 126 or 127.
 	 * Until it has executed the command we are suspended, every signal
 	 * pending; SIGKILL still ends us (and it, see spawn.h). */
-	forward_block();
+	supervise_block_all();
 	if (master >= 0)
 		return relay_run(master, cmd, o.env);
 	child = spawn_command(cmd, o.env, o.new_session, -1);

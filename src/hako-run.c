@@ -18,7 +18,6 @@
 
 #include "common.h"
 #include "exec.h"
-#include "format.h"
 #include "hygiene.h"
 #include "init.h"
 #include "loopback.h"
@@ -523,7 +522,7 @@ die_unlinking(const char *tmp, const char *what, const char *name)
 static int pidfile_commit(int fd, const char *tmp, const char *file, pid_t pid)
 {
 	char buf[16];
-	size_t len = format(buf, sizeof buf, "%d\n", (int)pid);
+	size_t len = (size_t)snprintf(buf, sizeof buf, "%d\n", (int)pid);
 
 	if (write(fd, buf, len) != (ssize_t)len || close(fd) < 0 ||
 	    (tmp && rename(tmp, file) < 0)) {
@@ -564,7 +563,7 @@ static void __attribute__((noreturn)) bad_target(const struct run *r, int err)
 	struct stat st;
 
 	if (r->host_net &&
-	    format(hako, sizeof hako, "%s/.hako", r->argv[0]) < sizeof hako - 1 &&
+	    (size_t)snprintf(hako, sizeof hako, "%s/.hako", r->argv[0]) < sizeof hako - 1 &&
 	    stat(hako, &st) == 0 && S_ISDIR(st.st_mode))
 		die("cannot use sandbox %s: %s (a network namespace to join is "
 		    "given as --network=%s)", r->target, strerror(err), r->target);
@@ -676,7 +675,7 @@ static int after_start(const struct run *r, pid_t child, int start_fd,
 	if (r->pidfile && pidfile_commit(pidfile_fd, pidtmp, r->pidfile, child) < 0) {
 		char what[PATH_MAX + 32];
 
-		format(what, sizeof what, "cannot write pid file %s", r->pidfile);
+		snprintf(what, sizeof what, "cannot write pid file %s", r->pidfile);
 		abandon(child, NULL, what);
 	}
 	drop_privileges(r);

@@ -1,12 +1,12 @@
 /* init.c - what hako-run gives .hako/init, and why it could not run */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include "common.h"
-#include "format.h"
 #include "init.h"
 
 extern char **environ;
@@ -29,7 +29,8 @@ char **init_environ(struct init_env *e, const char *network, bool writable,
 
 	while (environ[n])
 		n++;
-	/* Never unmapped: the sandbox process execs the command soon. */
+	/* As the option tables (see opts_init()): in place when short.
+	 * Never unmapped: the sandbox process execs the command soon. */
 	if (n + 4 > INIT_ENV_SHORT) {
 		envp = mmap(NULL, (n + 4) * sizeof *envp, PROT_READ | PROT_WRITE,
 			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -39,10 +40,10 @@ char **init_environ(struct init_env *e, const char *network, bool writable,
 	for (char **p = environ; *p; p++)
 		if (!hako_var(*p))
 			envp[i++] = *p;
-	format(e->network, sizeof e->network, "HAKO_NETWORK=%s", network);
-	format(e->writable, sizeof e->writable, "HAKO_WRITABLE=%c",
-	       writable ? '1' : '0');
-	format(e->userns, sizeof e->userns, "HAKO_USERNS=%s", userns);
+	snprintf(e->network, sizeof e->network, "HAKO_NETWORK=%s", network);
+	snprintf(e->writable, sizeof e->writable, "HAKO_WRITABLE=%c",
+	         writable ? '1' : '0');
+	snprintf(e->userns, sizeof e->userns, "HAKO_USERNS=%s", userns);
 	envp[i++] = e->network;
 	envp[i++] = e->writable;
 	envp[i++] = e->userns;

@@ -6,7 +6,6 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
-#include <sys/signalfd.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -14,6 +13,7 @@
 #include "forward.h"
 #include "relay.h"
 #include "spawn.h"
+#include "supervise.h"
 
 /* Linux 4.13: open the other end from the master, without a path. */
 #ifndef TIOCGPTPEER
@@ -234,12 +234,11 @@ static void from_caller(struct relay *r)
 /* Returns -1 while the command runs, else its status. */
 static int on_signals(struct relay *r)
 {
-	struct signalfd_siginfo si;
-	ssize_t n;
+	siginfo_t si;
 	int code;
 
-	while ((n = read(r->sigfd, &si, sizeof si)) == (ssize_t)sizeof si) {
-		switch (si.ssi_signo) {
+	while (take_signal(catchable_signals(), &si, false)) {
+		switch (si.si_signo) {
 		case SIGWINCH:
 			resize(r);
 			break;
@@ -247,7 +246,7 @@ static int on_signals(struct relay *r)
 		case SIGTTIN:
 		case SIGTTOU:
 			leave_raw(r);
-			forward_stop(r->child, (int)si.ssi_signo);
+			forward_stop(r->child, si.si_signo);
 			take(r);
 			break;
 		case SIGCONT:
@@ -259,7 +258,7 @@ static int on_signals(struct relay *r)
 			take(r);
 			break;
 		default:
-			code = forward_signal(r->child, (int)si.ssi_signo, si.ssi_code);
+			code = forward_signal(r->child, &si);
 			if (code >= 0) {
 				/* What it wrote before it ended is still to come;
 				 * others in the sandbox may hold its terminal
@@ -270,8 +269,6 @@ static int on_signals(struct relay *r)
 			}
 		}
 	}
-	if (n >= 0 || (errno != EAGAIN && errno != EINTR))
-		fail(r, "cannot read signals");
 	return -1;
 }
 
@@ -339,7 +336,7 @@ int relay_run(int master, char *const argv[], char *const env[])
 		tcsetattr(master, TCSANOW, &t);
 	}
 	resize(&r);
-	r.sigfd = forward_signalfd(SFD_NONBLOCK);
+	r.sigfd = pending_fd(catchable_signals());
 	r.child = spawn_command(argv, env, true, slave);
 	close(slave);
 	if (fcntl(master, F_SETFL, O_RDWR | O_NONBLOCK) < 0)

@@ -13,7 +13,7 @@ int relay_open(void);
 void relay_take(int slave);
 
 /* Start ARGV with ENV on the pseudo-terminal whose master is MASTER (after
- * forward_block()), relay between it and the caller's terminal, and
+ * supervise_block_all()), relay between it and the caller's terminal, and
  * return the command's exit status once it has ended. */
 int relay_run(int master, char *const argv[], char *const env[]);
 

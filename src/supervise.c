@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
@@ -12,7 +13,6 @@
 #include <unistd.h>
 
 #include "common.h"
-#include "format.h"
 #include "supervise.h"
 
 /* Signal sets as the kernel takes them (64 bits): libc's own refuse the
@@ -22,34 +22,12 @@
 #define KERNEL_SIGSET 8
 #define STOP_SIGNALS (SIGBIT(SIGTSTP) | SIGBIT(SIGTTIN) | SIGBIT(SIGTTOU))
 
-/* The four are handled even when the caller ignores them (a script's
- * background job ignores SIGINT and SIGQUIT): a blocked signal is queued
- * whatever its disposition, so that the four kill the sandbox for every
- * caller. */
-static void handled(sigset_t *set)
-{
-	sigemptyset(set);
-	sigaddset(set, SIGCHLD);
-	sigaddset(set, SIGINT);
-	sigaddset(set, SIGTERM);
-	sigaddset(set, SIGHUP);
-	sigaddset(set, SIGQUIT);
-}
-
-void supervise_block(void)
-{
-	struct sigaction dfl = { .sa_handler = SIG_DFL };
-	sigset_t set;
-
-	/* An inherited SIGCHLD=SIG_IGN would reap the child behind our back.
-	 * (SIG_DFL also discards a SIGCHLD already pending: this is done
-	 * before there is a child.) */
-	if (sigaction(SIGCHLD, &dfl, NULL) < 0)
-		die_errno("cannot reset SIGCHLD");
-	handled(&set);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
-		die_errno("cannot block signals");
-}
+/* What the start waits on: the four are handled even when the caller
+ * ignores them (a script's background job ignores SIGINT and SIGQUIT): a
+ * blocked signal is queued whatever its disposition, so that the four
+ * kill the sandbox for every caller. */
+#define START_SIGNALS (SIGBIT(SIGCHLD) | SIGBIT(SIGINT) | SIGBIT(SIGTERM) | \
+		       SIGBIT(SIGHUP) | SIGBIT(SIGQUIT))
 
 int exit_status(int status)
 {
@@ -79,16 +57,16 @@ static int on_signal(pid_t child, int signo)
 	return 128 + signo;
 }
 
-static int wait_start(pid_t child, int status_fd, int sigfd)
+int await_start(pid_t child, int start_fd)
 {
 	struct pollfd p[2] = {
-		{ .fd = status_fd, .events = POLLIN },
-		{ .fd = sigfd, .events = POLLIN },
+		{ .fd = start_fd, .events = POLLIN },
+		{ .fd = pending_fd(START_SIGNALS), .events = POLLIN },
 	};
-	struct signalfd_siginfo si;
+	siginfo_t si;
 	char byte;
 	ssize_t n;
-	int code;
+	int code = -1;
 
 	for (;;) {
 		if (poll(p, 2, -1) < 0) {
@@ -99,54 +77,21 @@ static int wait_start(pid_t child, int status_fd, int sigfd)
 		/* The start first: a signal that came with it is one for the
 		 * command, left pending for supervise(). */
 		if (p[0].revents) {
-			n = read(status_fd, &byte, 1);
+			n = read(start_fd, &byte, 1);
 			if (n == 0)
-				return -1;
-			if (n > 0)
-				return reap(child, 0);
+				break;
+			if (n > 0) {
+				code = reap(child, 0);
+				break;
+			}
 			if (errno != EINTR)
 				die_errno("cannot read the start report");
 		}
-		if (p[1].revents) {
-			n = read(sigfd, &si, sizeof si);
-			if (n == (ssize_t)sizeof si) {
-				if ((code = on_signal(child, (int)si.ssi_signo)) >= 0)
-					return code;
-			} else if (n >= 0 || (errno != EINTR && errno != EAGAIN)) {
-				die_errno("cannot read signals");
-			}
-		}
+		if (p[1].revents && take_signal(START_SIGNALS, &si, false) &&
+		    (code = on_signal(child, si.si_signo)) >= 0)
+			break;
 	}
-}
-
-int await_start(pid_t child, int status_fd)
-{
-	sigset_t set;
-	int sigfd, code;
-
-	/* Signals and the start report at once, hence a signalfd; one that
-	 * came before it is read from it too. */
-	handled(&set);
-	sigfd = signalfd(-1, &set, SFD_CLOEXEC);
-	if (sigfd < 0)
-		die_errno("cannot create a signalfd");
-	code = wait_start(child, status_fd, sigfd);
-	close(sigfd);
-	return code;
-}
-
-int await_exit(pid_t child)
-{
-	sigset_t set;
-	int signo, code;
-
-	/* They are blocked: one that came before is pending, and taken. */
-	handled(&set);
-	do {
-		while ((signo = sigwaitinfo(&set, NULL)) < 0)
-			if (errno != EINTR)
-				die_errno("cannot wait for signals");
-	} while ((code = on_signal(child, signo)) < 0);
+	close(p[1].fd);
 	return code;
 }
 
@@ -176,6 +121,16 @@ static uint64_t pending_signals(void)
 	if (syscall(SYS_rt_sigpending, &set, KERNEL_SIGSET) < 0)
 		die_errno("cannot read pending signals");
 	return set;
+}
+
+int pending_fd(uint64_t set)
+{
+	int fd = (int)syscall(SYS_signalfd4, -1, &set, KERNEL_SIGSET,
+			      SFD_NONBLOCK | SFD_CLOEXEC);
+
+	if (fd < 0)
+		die_errno("cannot create a signalfd");
+	return fd;
 }
 
 int take_signal(uint64_t set, siginfo_t *si, bool wait)
@@ -231,7 +186,7 @@ static bool takes(pid_t child, int sig)
 	ssize_t n, len = 0;
 	int fd;
 
-	format(path, sizeof path, "/proc/%d/status", (int)child);
+	snprintf(path, sizeof path, "/proc/%d/status", (int)child);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return false;
@@ -322,25 +277,22 @@ static int after_start(pid_t child, bool init, const siginfo_t *si)
 	return -1;
 }
 
-int supervise(pid_t child, int status_fd, bool init)
+int supervise(pid_t child, int start_fd, bool init)
 {
 	uint64_t all = catchable_signals(), pend;
 	struct pollfd p = { .fd = -1, .events = POLLIN };
 	siginfo_t si;
 	int stop = 0, code;
 
-	if (status_fd >= 0) {
-		if ((code = await_start(child, status_fd)) >= 0)
+	if (start_fd >= 0) {
+		if ((code = await_start(child, start_fd)) >= 0)
 			return code;
-		close(status_fd);
+		close(start_fd);
 	}
 	/* Stop signals are left pending, never taken: the kernel drops them
 	 * when a SIGCONT comes, and so decides for us, without a race, which
-	 * of the two came last. A signalfd tells that one is there. */
-	p.fd = (int)syscall(SYS_signalfd4, -1, &all, KERNEL_SIGSET,
-			    SFD_NONBLOCK | SFD_CLOEXEC);
-	if (p.fd < 0)
-		die_errno("cannot create a signalfd");
+	 * of the two came last. */
+	p.fd = pending_fd(all);
 	for (;;) {
 		pend = pending_signals();
 		if (stop && !(pend & SIGBIT(stop))) {

@@ -7,21 +7,12 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-/* Block the signals the parent handles (and undo an inherited SIGCHLD
- * SIG_IGN): before the child exists, so that one that exits at once is
- * still seen. */
-void supervise_block(void);
-
 /* Parent: wait until CHILD has executed the command (the close-on-exec
  * start pipe, START_FD, reads end of file) or failed (one byte, or it
- * died). Returns -1 once it has started, else the status to exit with. A
- * handled signal kills the child. */
+ * died). Returns -1 once it has started, else the status to exit with.
+ * SIGINT, SIGTERM, SIGHUP or SIGQUIT kill the child (status 128+N); other
+ * signals stay pending. */
 int await_start(pid_t child, int start_fd);
-
-/* Parent: wait for CHILD to exit and return its status (128+N when killed
- * by signal N); SIGINT, SIGTERM, SIGHUP or SIGQUIT kill it and return
- * 128+N. */
-int await_exit(pid_t child);
 
 /* Every signal that can be caught, as a kernel signal set (bit N-1 for
  * signal N); block_signals() adds SET to the blocked ones, whatever libc
@@ -29,9 +20,14 @@ int await_exit(pid_t child);
 uint64_t catchable_signals(void);
 void block_signals(uint64_t set);
 
-/* Take one of the pending signals in SET (blocked) into SI and return
- * its number; when none is pending, wait for one if WAIT, else return 0. */
+/* Every waiting parent keeps the signals it handles blocked and takes
+ * them with take_signal(): one of the pending signals in SET into SI, and
+ * its number; when none is pending, wait for one if WAIT, else return 0.
+ * A parent that waits on descriptors too polls pending_fd(SET) with them,
+ * which is readable while one of SET is pending (a signalfd, only ever
+ * polled). */
 int take_signal(uint64_t set, siginfo_t *si, bool wait);
+int pending_fd(uint64_t set);
 
 /* Whether the terminal sent SI to the process group that TO shares with
  * us, so that TO has had it already. */
@@ -40,8 +36,10 @@ bool delivered_by_terminal(pid_t to, const siginfo_t *si);
 /* Send TO the signal in SI (with its value, when it was queued). */
 void pass_on(pid_t to, const siginfo_t *si);
 
-/* hako-run: block every signal that can be caught (and undo an inherited
- * SIGCHLD SIG_IGN), before the child exists. */
+/* hako-run and hako-enter --fork: block every signal that can be caught
+ * (also those libc keeps for itself) and undo an inherited SIGCHLD
+ * SIG_IGN, before the child exists, so that one that exits at once, or a
+ * signal that comes before we wait, is still seen. */
 void supervise_block_all(void);
 
 /* hako-run: supervise CHILD, the sandbox's pid 1, until it exits, and

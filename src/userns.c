@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include "exec.h"
-#include "format.h"
 #include "userns.h"
 
 static int write_at(int dir, const char *path, const char *text)
@@ -38,19 +37,19 @@ int userns_write_maps(pid_t child, bool rootless, unsigned long base)
 
 	if (rootless) {
 		/* An unprivileged gid_map needs setgroups denied first. */
-		format(path, sizeof path, "/proc/%d/setgroups", (int)child);
+		snprintf(path, sizeof path, "/proc/%d/setgroups", (int)child);
 		if (write_at(AT_FDCWD, path, "deny") < 0)
 			return -1;
-		format(map, sizeof map, "0 %u 1\n", (unsigned)geteuid());
+		snprintf(map, sizeof map, "0 %u 1\n", (unsigned)geteuid());
 	} else {
-		format(map, sizeof map, "0 %lu %lu\n", base, USERNS_RANGE);
+		snprintf(map, sizeof map, "0 %lu %lu\n", base, USERNS_RANGE);
 	}
-	format(path, sizeof path, "/proc/%d/uid_map", (int)child);
+	snprintf(path, sizeof path, "/proc/%d/uid_map", (int)child);
 	if (write_at(AT_FDCWD, path, map) < 0)
 		return -1;
 	if (rootless)
-		format(map, sizeof map, "0 %u 1\n", (unsigned)getegid());
-	format(path, sizeof path, "/proc/%d/gid_map", (int)child);
+		snprintf(map, sizeof map, "0 %u 1\n", (unsigned)getegid());
+	snprintf(path, sizeof path, "/proc/%d/gid_map", (int)child);
 	return write_at(AT_FDCWD, path, map);
 }
 
@@ -161,12 +160,12 @@ void userns_nest(const struct ident *id, int proc)
 		die_errno("cannot create a user namespace for the command's ids");
 	if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
 		die_errno("cannot set dumpable");
-	format(map, sizeof map, "%u %u 1\n", uid, outer_uid);
+	snprintf(map, sizeof map, "%u %u 1\n", uid, outer_uid);
 	if (write_at(proc, "self/uid_map", map) < 0)
 		die_errno("cannot map user %u", uid);
 	if (write_at(proc, "self/setgroups", "deny") < 0)
 		die_errno("cannot deny setgroups");
-	format(map, sizeof map, "%u %u 1\n", gid, outer_gid);
+	snprintf(map, sizeof map, "%u %u 1\n", gid, outer_gid);
 	if (write_at(proc, "self/gid_map", map) < 0)
 		die_errno("cannot map group %u", gid);
 	not_dumpable();
@@ -183,13 +182,13 @@ int userns_prepare(const struct ident *id, bool rootless)
 	 * onto the sandbox's root: root's -U range only we, in the parent
 	 * namespace with CAP_SETUID there, may map; the child could not. */
 	if (rootless) {
-		format(uid_map, sizeof uid_map, "%u 0 1\n",
-		       id->set_uid ? (unsigned)id->uid : 0U);
-		format(gid_map, sizeof gid_map, "%u 0 1\n",
-		       id->set_gid ? (unsigned)id->gid : 0U);
+		snprintf(uid_map, sizeof uid_map, "%u 0 1\n",
+		         id->set_uid ? (unsigned)id->uid : 0U);
+		snprintf(gid_map, sizeof gid_map, "%u 0 1\n",
+		         id->set_gid ? (unsigned)id->gid : 0U);
 	} else {
-		format(uid_map, sizeof uid_map, "0 0 %lu\n", USERNS_RANGE);
-		format(gid_map, sizeof gid_map, "0 0 %lu\n", USERNS_RANGE);
+		snprintf(uid_map, sizeof uid_map, "0 0 %lu\n", USERNS_RANGE);
+		snprintf(gid_map, sizeof gid_map, "0 0 %lu\n", USERNS_RANGE);
 	}
 	if (pipe2(ready, O_CLOEXEC) < 0)
 		die_errno("cannot create a pipe");
@@ -220,7 +219,7 @@ int userns_prepare(const struct ident *id, bool rootless)
 		_exit(EXIT_HAKO);
 	}
 	self[n] = '\0';
-	format(path, sizeof path, "/proc/%s", self);
+	snprintf(path, sizeof path, "/proc/%s", self);
 	dir = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (dir < 0)
 		die_errno("cannot open %s", path);
