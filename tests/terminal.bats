@@ -52,14 +52,20 @@ steal() {
 	CALLER
 	run ptydrive expect='returned: 0' send='secret\n' file="$ROOT/tmp/verdict" \
 		send='after\n' -- bash "$TMP/caller" "$ROOT" "$TMP/read" "$@" "$PID" /bin/sh -c "$VICTIM"
-	echo "$output"
-	[ "$status" -eq 0 ]
-	[ "${lines[-2]}" = "status 0" ]
-	[ "${lines[-1]}" = "mode restored" ]
+	ended_well
 	VERDICT=$(cat "$ROOT/tmp/verdict")
 	READ=$(cat "$TMP/read")
 	echo "verdict: $VERDICT; the caller read: $READ"
 	rm -f "$ROOT/tmp/verdict" "$ROOT/tmp/grabbed" "$ROOT/tmp/victim.pid"
+}
+
+# ended_well: the driven command (see ptydrive) exited 0, and the caller's
+# terminal got its mode back.
+ended_well() {
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[-2]}" = "status 0" ]
+	[ "${lines[-1]}" = "mode restored" ]
 }
 
 @test "control: without --fork, and with nsenter, a process of the sandbox takes the command's fd 0 and reads the caller's next line" {
@@ -199,10 +205,7 @@ steal() {
 		send="$ENTER --fork $PID cat &\\n" expect='$ ' \
 		send="$stopped; kill %1; $waited\\n" expect='waited 143' expect='$ ' \
 		send='exit\n' -- env PS1='$ ' bash --norc --noprofile -i
-	echo "$output"
-	[ "$status" -eq 0 ]
-	[ "${lines[-2]}" = "status 0" ]
-	[ "${lines[-1]}" = "mode restored" ]
+	ended_well
 	# Relayed in raw mode, line ends pass as they are (a terminal not raw
 	# adds a carriage return to each): the line alone, also from a
 	# command that has ended before its output is relayed.
@@ -230,10 +233,7 @@ steal() {
 		send='typed line\n' expect='got <typed line>\n' send='second\n' expect='got <second>' \
 		send='\x04' expect='end' expect='$ ' \
 		send='exit\n' -- env PS1='$ ' bash --norc --noprofile -i
-	echo "$output"
-	[ "$status" -eq 0 ]
-	[ "${lines[-2]}" = "status 0" ]
-	[ "${lines[-1]}" = "mode restored" ]
+	ended_well
 	after=${output#*$'\n'got <typed line>$'\n'}
 	[ "${after%%$'\n'end$'\n'*}" = $'second\ngot <second>' ]
 }
@@ -271,10 +271,7 @@ steal() {
 		expect='Stopped (tty output)' expect='Stopped' expect='$ ' send='fg\n' expect='continued\n' \
 		send='typed line\n' expect='got <typed line>' send='quit\n' expect='end' expect='$ ' \
 		send='exit\n' -- env PS1='$ ' bash --norc --noprofile -i
-	echo "$output"
-	[ "$status" -eq 0 ]
-	[ "${lines[-2]}" = "status 0" ]
-	[ "${lines[-1]}" = "mode restored" ]
+	ended_well
 	# After the last fg: echoed once, by the command's terminal; line
 	# ends as they are.
 	after=${output##*$'\n'continued$'\n'}
