@@ -430,59 +430,59 @@ static int caller_fd(const char *file)
  * name, else empty. Whoever may write FILE's directory may replace that
  * temporary file before the rename, but could as well replace FILE after
  * it: the pid file is as trustworthy as its directory. */
-static int pidfile_create(const char *file, char tmp[PATH_MAX])
+/* The pid file is one of the caller's descriptors, FD: a copy of it,
+ * never the link that named it (with the descriptor closed, FILE, say the
+ * host's /dev/stdout, would be replaced). */
+static int pidfile_caller(const char *file, int fd)
+{
+	struct stat st;
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fl < 0 || fstat(fd, &st) < 0)
+		die_errno("cannot use pid file %s", file);
+	if ((fl & O_ACCMODE) == O_RDONLY)
+		die("cannot use pid file %s: descriptor %d is not open "
+		    "for writing", file, fd);
+	if (!S_ISFIFO(st.st_mode) && !S_ISCHR(st.st_mode) && !S_ISREG(st.st_mode))
+		die("cannot use pid file %s: not a regular file, FIFO "
+		    "or character device", file);
+	fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	if (fd < 0)
+		die_errno("cannot use pid file %s", file);
+	return fd;
+}
+
+/* The pid file is FILE itself, which is neither a regular file nor a
+ * symlink (its kind is MODE): a FIFO or a character device is opened. */
+static int pidfile_special(const char *file, mode_t mode)
+{
+	struct stat st;
+	int fd;
+
+	if (!S_ISFIFO(mode) && !S_ISCHR(mode))
+		die("cannot use pid file %s: %s", file, S_ISDIR(mode) ?
+		    strerror(EISDIR) : "not a regular file, FIFO or character device");
+	/* O_NOFOLLOW: a symlink swapped in since is not followed. */
+	fd = open(file, O_WRONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0 || fcntl(fd, F_SETFL, 0) < 0)
+		die_errno("cannot open pid file %s", file);
+	if (!S_ISFIFO(st.st_mode) && !S_ISCHR(st.st_mode))
+		die("cannot use pid file %s: changed while opened", file);
+	/* Another user's, planted in a shared directory, would let them
+	 * read our pid and put theirs in its place. */
+	if (st.st_uid != geteuid() && st.st_uid != 0)
+		die("cannot use pid file %s: a FIFO or device of user %u",
+		    file, (unsigned)st.st_uid);
+	return fd;
+}
+
+/* The temporary file beside FILE, named in TMP, renamed over FILE later. */
+static int pidfile_temp(const char *file, char tmp[PATH_MAX])
 {
 	size_t len = strlen(file);
-	struct stat st;
-	char link[PATH_MAX];
-	ssize_t n;
 	mode_t mask;
 	int fd;
 
-	tmp[0] = '\0';
-	fd = caller_fd(file);
-	if (fd < 0 && lstat(file, &st) == 0 && S_ISLNK(st.st_mode) &&
-	    (n = readlink(file, link, sizeof link - 1)) > 0) {
-		link[n] = '\0';
-		fd = caller_fd(link);
-	}
-	if (fd >= 0) {
-		/* Never the link itself: with the descriptor closed, FILE
-		 * (say the host's /dev/stdout) would be replaced. */
-		int fl = fcntl(fd, F_GETFL);
-
-		if (fl < 0 || fstat(fd, &st) < 0)
-			die_errno("cannot use pid file %s", file);
-		if ((fl & O_ACCMODE) == O_RDONLY)
-			die("cannot use pid file %s: descriptor %d is not open "
-			    "for writing", file, fd);
-		if (!S_ISFIFO(st.st_mode) && !S_ISCHR(st.st_mode) &&
-		    !S_ISREG(st.st_mode))
-			die("cannot use pid file %s: not a regular file, FIFO "
-			    "or character device", file);
-		fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-		if (fd < 0)
-			die_errno("cannot use pid file %s", file);
-		return fd;
-	}
-	if (lstat(file, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) {
-		if (!S_ISFIFO(st.st_mode) && !S_ISCHR(st.st_mode))
-			die("cannot use pid file %s: %s", file, S_ISDIR(st.st_mode) ?
-			    strerror(EISDIR) :
-			    "not a regular file, FIFO or character device");
-		/* O_NOFOLLOW: a symlink swapped in since is not followed. */
-		fd = open(file, O_WRONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0 || fstat(fd, &st) < 0 || fcntl(fd, F_SETFL, 0) < 0)
-			die_errno("cannot open pid file %s", file);
-		if (!S_ISFIFO(st.st_mode) && !S_ISCHR(st.st_mode))
-			die("cannot use pid file %s: changed while opened", file);
-		/* Another user's, planted in a shared directory, would let
-		 * them read our pid and put theirs in its place. */
-		if (st.st_uid != geteuid() && st.st_uid != 0)
-			die("cannot use pid file %s: a FIFO or device of user %u",
-			    file, (unsigned)st.st_uid);
-		return fd;
-	}
 	if (len + sizeof ".XXXXXX" > PATH_MAX) {
 		errno = ENAMETOOLONG;
 		die_errno("cannot create pid file %s", file);
@@ -501,6 +501,27 @@ static int pidfile_create(const char *file, char tmp[PATH_MAX])
 		die_errno("cannot create pid file %s", file);
 	}
 	return fd;
+}
+
+static int pidfile_create(const char *file, char tmp[PATH_MAX])
+{
+	struct stat st;
+	char link[PATH_MAX];
+	ssize_t n;
+	int fd;
+
+	tmp[0] = '\0';
+	fd = caller_fd(file);
+	if (fd < 0 && lstat(file, &st) == 0 && S_ISLNK(st.st_mode) &&
+	    (n = readlink(file, link, sizeof link - 1)) > 0) {
+		link[n] = '\0';
+		fd = caller_fd(link);
+	}
+	if (fd >= 0)
+		return pidfile_caller(file, fd);
+	if (lstat(file, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
+		return pidfile_special(file, st.st_mode);
+	return pidfile_temp(file, tmp);
 }
 
 /* A failure before the clone: the temporary pid file TMP (or NULL) goes
