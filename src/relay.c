@@ -20,6 +20,11 @@
 #define TIOCGPTPEER _IO('T', 0x41)
 #endif
 
+/* Reads of 4 KiB that cover what a pseudo-terminal can hold for its
+ * master, many times over (about 12 KiB measured on Linux 6: what its
+ * buffers queue and what its line discipline has read). */
+#define LEFT_READS 32
+
 struct relay {
 	int master, sigfd;
 	int in;          /* the caller's terminal on 0, read from, or -1 */
@@ -262,8 +267,11 @@ static int on_signals(struct relay *r)
 			if (code >= 0) {
 				/* What it wrote before it ended is still to come;
 				 * others in the sandbox may hold its terminal
-				 * open, so only what is there now. */
-				while (r->pty_open && from_pty(r))
+				 * open, and write on as fast as we read: so only
+				 * what the terminal can hold, which is all the
+				 * command can have left there. */
+				for (int n = 0; n < LEFT_READS && r->pty_open &&
+				     from_pty(r); n++)
 					;
 				return code;
 			}

@@ -14,6 +14,8 @@ Steps, in order, each bounded (10 s) so that nothing hangs:
                   \\x1a Ctrl-Z, \\x1c Ctrl-\\)
   file=PATH       wait until PATH exists and is not empty
   kill=SIGNAME    send the signal to CMD
+  slow            from now on read CMD's output slowly (4 KiB each 10 ms,
+                  as a terminal slower than what writes to it)
 Then it waits for CMD to end and prints what CMD printed (\\r\\n as \\n),
 then "status N" (128+N when killed) and "mode restored" or
 "mode changed" (whether the terminal's modes are those CMD started with).
@@ -49,6 +51,7 @@ def main():
     out = bytearray()
     seen = 0
     closed = False
+    slow = False
 
     def pump(timeout):
         nonlocal closed
@@ -57,6 +60,8 @@ def main():
         r, _, _ = select.select([fd], [], [], timeout)
         if not r:
             return True
+        if slow:
+            time.sleep(0.01)
         try:
             data = os.read(fd, 4096)
         except OSError:  # EIO: the last holder of the terminal is gone
@@ -127,6 +132,8 @@ def main():
                 pump(0.05)
         elif name == "kill":
             os.kill(pid, getattr(signal, arg))
+        elif name == "slow":
+            slow = True
         else:
             sys.exit("ptydrive: unknown step: " + step)
     end = time.monotonic() + LIMIT

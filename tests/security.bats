@@ -9,7 +9,7 @@
 bats_require_minimum_version 1.5.0
 load helper
 
-HELPERS="fds escape killpgrp keys inject ids procopen sigmess sigstate whereami"
+HELPERS="fds escape killpgrp keys keysteal inject ids procopen sigmess sigstate whereami"
 
 # The sandbox's init: proc and a tmpfs as in helper.bash, a host name to
 # recognise the sandbox by, and (when asked) the namespaces it is in.
@@ -292,6 +292,32 @@ search @s: Required key not available\nrequest_key: Required key not available\n
 	expect 0 "$expected"
 	run bash "$ATTACK/keyring-caller" "$ENTER" --fork "$PID" /bin/keys
 	expect 0 "$expected"
+}
+
+@test "rootless: the caller's user keyring is not reachable from inside (hako-run, hako-enter --fork); control: from a fresh session on the host it is" {
+	require_unpriv_userns
+	chmod 755 "$TMP"
+	mkdir "$TMP/run"
+	chown $UNPRIV "$TMP/run"
+	# The caller keeps a secret in its user keyring (@u), where a login
+	# session's keyring finds it. In a rootless sandbox the command is the
+	# caller's uid on the host: /proc/keys lists the caller's keyrings,
+	# their "user" permissions are its own, and a keyring linked into
+	# the command's own session keyring gives it what that one holds.
+	cat > "$TMP/caller" <<-EOF
+		keyctl new_session >/dev/null || exit 90
+		id=\$(keyctl add user k secret @u) || exit 91
+		keyctl new_session >/dev/null || exit 92
+		"$SB/bin/keysteal" | sed 's/linked [1-9][0-9]*/linked some/'
+		"\$@"
+		echo "hako: \$?"
+		keyctl unlink "\$id" @u >/dev/null
+	EOF
+	run as_user bash "$TMP/caller" "$RUN" "$SB" /bin/keysteal
+	expect 0 $'linked some, found, read: secret\nlinked 0, search: Required key not available\nhako: 0'
+	start_bg as_user "$TMP/run/pid" "$SB" sleep 1000
+	run as_user bash "$TMP/caller" "$ENTER" --fork "$PID" /bin/keysteal
+	expect 0 $'linked some, found, read: secret\nlinked 0, search: Required key not available\nhako: 0'
 }
 
 # ---------------------------------------------------------------------------

@@ -9,12 +9,14 @@ load helper
 
 setup_file() {
 	export STEAL="$BATS_FILE_TMPDIR/attack/ttysteal"
-	build_static attack ttysteal
+	export FLOOD="$BATS_FILE_TMPDIR/attack/flood"
+	build_static attack ttysteal flood
 }
 
 setup() {
 	sandbox_setup
 	cp "$STEAL" "$SB/bin/ttysteal"
+	cp "$FLOOD" "$SB/bin/flood"
 	start_sandbox
 	running_as "$PID" sleep
 	ROOT=/proc/$PID/root
@@ -276,4 +278,19 @@ ended_well() {
 	# ends as they are.
 	after=${output##*$'\n'continued$'\n'}
 	[ "${after%%$'\n'end$'\n'*}" = $'typed line\ngot <typed line>\nquit' ]
+}
+
+@test "hako-enter --fork on a terminal: writers the command left behind on its terminal do not keep hako-enter relaying once the command has ended" {
+	# Two processes that ignore the hang-up write to the command's
+	# terminal faster than the caller's terminal (read slowly) takes it,
+	# for 30 s; the command ends once both terminals are full. Relaying
+	# until no output is left would last as long, with the caller's
+	# terminal raw and its keys unread.
+	run ptydrive slow -- "$ENTER" --fork "$PID" /bin/flood 2 30 /tmp/hungup
+	# (What they wrote has no line end before ptydrive's last lines.)
+	echo "${output: -80}"
+	[[ "$output" == *$'ystatus 3\nmode restored' ]]
+	# Control: they were still writing when hako-enter ended, which hung
+	# their terminal up under them.
+	wait_until test -e "$ROOT/tmp/hungup"
 }
