@@ -7,22 +7,28 @@
 #include "forward.h"
 #include "supervise.h"
 
-void forward_stop(pid_t child, int signo)
+void forward_stop_self(int signo)
 {
 	sigset_t one;
 
-	/* The child is in a session of its own, where the stop signals of
-	 * job control would be discarded (an orphaned process group): only
-	 * SIGSTOP stops it. We stop with SIGNO itself, so that the shell
-	 * reports what stopped the job, by letting it through for a moment:
-	 * its default action then applies, or the kernel's rule for a job
-	 * that no shell controls any more, which discards it. */
-	kill(child, SIGSTOP);
+	/* Let it through for a moment: its default action then applies, or
+	 * the kernel's rule for a job that no shell controls any more,
+	 * which discards it. */
 	sigemptyset(&one);
 	sigaddset(&one, signo);
 	kill(getpid(), signo);
 	sigprocmask(SIG_UNBLOCK, &one, NULL);
 	sigprocmask(SIG_BLOCK, &one, NULL);
+}
+
+void forward_stop(pid_t child, int signo)
+{
+	/* The child is in a session of its own, where the stop signals of
+	 * job control would be discarded (an orphaned process group): only
+	 * SIGSTOP stops it. We stop with SIGNO itself, so that the shell
+	 * reports what stopped the job. */
+	kill(child, SIGSTOP);
+	forward_stop_self(signo);
 	kill(child, SIGCONT);
 }
 

@@ -5,6 +5,11 @@
 #include <signal.h>
 #include <sys/types.h>
 
+/* Stop ourselves with SIGNO (SIGTSTP, SIGTTIN or SIGTTOU, blocked), as
+ * the kernel would stop a job; returns once we are continued, or at once
+ * when the kernel discards the stop. */
+void forward_stop_self(int signo);
+
 /* Stop CHILD and then ourselves with SIGNO (SIGTSTP, SIGTTIN or SIGTTOU),
  * as the kernel would stop the caller's job; once we are continued (or
  * when the kernel discards the stop), continue CHILD. */

@@ -417,19 +417,6 @@ static int caller_fd(const char *file)
 	return -1;
 }
 
-/* The pid file, decided before the sandbox exists, so that a bad path
- * fails before anything runs. One of the caller's own descriptors (see
- * caller_fd(), also through a symlink to one) is written into when it is
- * a FIFO, a pipe, a character device or a regular file, as the original
- * did. A FIFO or a character device at FILE itself (/dev/null, a named
- * pipe) is written into too: opened now, without waiting for a reader,
- * which would hang us. Anything else that is not a regular file, a
- * symlink or missing is refused. Those get a temporary file beside FILE,
- * renamed over it once the command runs: a reader never sees half a pid,
- * and a planted symlink is replaced, never followed; TMP is then its
- * name, else empty. Whoever may write FILE's directory may replace that
- * temporary file before the rename, but could as well replace FILE after
- * it: the pid file is as trustworthy as its directory. */
 /* The pid file is one of the caller's descriptors, FD: a copy of it,
  * never the link that named it (with the descriptor closed, FILE, say the
  * host's /dev/stdout, would be replaced). */
@@ -503,6 +490,19 @@ static int pidfile_temp(const char *file, char tmp[PATH_MAX])
 	return fd;
 }
 
+/* The pid file, decided before the sandbox exists, so that a bad path
+ * fails before anything runs. One of the caller's own descriptors (see
+ * caller_fd(), also through a symlink to one) is written into when it is
+ * a FIFO, a pipe, a character device or a regular file, as the original
+ * did. A FIFO or a character device at FILE itself (/dev/null, a named
+ * pipe) is written into too: opened now, without waiting for a reader,
+ * which would hang us. Anything else that is not a regular file, a
+ * symlink or missing is refused. Those get a temporary file beside FILE,
+ * renamed over it once the command runs: a reader never sees half a pid,
+ * and a planted symlink is replaced, never followed; TMP is then its
+ * name, else empty. Whoever may write FILE's directory may replace that
+ * temporary file before the rename, but could as well replace FILE after
+ * it: the pid file is as trustworthy as its directory. */
 static int pidfile_create(const char *file, char tmp[PATH_MAX])
 {
 	struct stat st;

@@ -89,15 +89,8 @@ static bool background(const struct relay *r)
  * kernel discards the stop when no shell controls the job any more. */
 static void wait_foreground(const struct relay *r)
 {
-	sigset_t one;
-
-	if (r->in < 0 || !background(r))
-		return;
-	sigemptyset(&one);
-	sigaddset(&one, SIGTTOU);
-	kill(getpid(), SIGTTOU);
-	sigprocmask(SIG_UNBLOCK, &one, NULL);
-	sigprocmask(SIG_BLOCK, &one, NULL);
+	if (r->in >= 0 && background(r))
+		forward_stop_self(SIGTTOU);
 }
 
 static void resize(struct relay *r)

@@ -77,6 +77,15 @@ evidence() {
 	grep -q '^ppid=' "/proc/$PID/root/tmp/evidence"
 }
 
+# commands_powers: the planted program ran with the command's powers, no
+# more: it could not set the host name, and its capabilities are the
+# command's own.
+commands_powers() {
+	evidence
+	run -1 grep -q hostname-set "/proc/$PID/root/tmp/evidence"
+	[ "$(grep CapEff "/proc/$PID/root/tmp/evidence")" = "$(cat "/proc/$PID/root/tmp/own-cap")" ]
+}
+
 @test "planted: rootless, a program the command planted runs from hako-enter with the command's powers, not the sandbox's root's (host name, capabilities)" {
 	start_planted as_user
 	# Control: the command itself may not set the host name.
@@ -84,9 +93,7 @@ evidence() {
 	run as_user "$ENTER" "$PID" /bin/sh -c 'echo entered'
 	[ "$status" -eq 0 ]
 	[ "$output" = entered ]
-	evidence
-	run -1 grep -q hostname-set "/proc/$PID/root/tmp/evidence"
-	[ "$(grep CapEff "/proc/$PID/root/tmp/evidence")" = "$(cat "/proc/$PID/root/tmp/own-cap")" ]
+	commands_powers
 	# In the command's user namespace, not the sandbox's around it.
 	grep -qxF "userns=$(readlink "/proc/$PID/ns/user")" "/proc/$PID/root/tmp/evidence"
 	[ "$(readlink "/proc/$PID/ns/user")" != "$(sandbox_userns "$PID")" ]
@@ -97,9 +104,7 @@ evidence() {
 	run as_user "$ENTER" -f "$PID" /bin/sh -c 'echo entered'
 	[ "$status" -eq 0 ]
 	[ "$output" = entered ]
-	evidence
-	run -1 grep -q hostname-set "/proc/$PID/root/tmp/evidence"
-	[ "$(grep CapEff "/proc/$PID/root/tmp/evidence")" = "$(cat "/proc/$PID/root/tmp/own-cap")" ]
+	commands_powers
 }
 
 @test "planted: root -U, host root's hako-enter runs a planted program with the command's powers" {
@@ -109,9 +114,7 @@ evidence() {
 	run "$ENTER" "$PID" /bin/sh -c 'echo entered'
 	[ "$status" -eq 0 ]
 	[ "$output" = entered ]
-	evidence
-	run -1 grep -q hostname-set "/proc/$PID/root/tmp/evidence"
-	[ "$(grep CapEff "/proc/$PID/root/tmp/evidence")" = "$(cat "/proc/$PID/root/tmp/own-cap")" ]
+	commands_powers
 }
 
 @test "planted: rootless, with --fork a planted program is in the sandbox's pid namespace and cannot name the caller; control: without --fork it can signal the caller (the man page says to use --fork)" {
